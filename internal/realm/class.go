@@ -1,0 +1,289 @@
+package realm
+
+import (
+	"reflect"
+
+	"github.com/dop251/goja"
+)
+
+// Host is embedded in every Go struct that backs a JavaScript object. It
+// implements goja.DynamicObject for the object's own (expando) properties, so
+// that the struct itself is what (*goja.Object).Export returns and a method
+// can recover its receiver with one type assertion. It also records the
+// request context the object is bound to.
+type Host struct {
+	props map[string]goja.Value
+	keys  []string
+	owner *Context
+	bound bool
+}
+
+// Get implements goja.DynamicObject.
+func (h *Host) Get(k string) goja.Value {
+	if h.props == nil {
+		return nil
+	}
+	return h.props[k]
+}
+
+// Set implements goja.DynamicObject.
+func (h *Host) Set(k string, v goja.Value) bool {
+	if h.props == nil {
+		h.props = map[string]goja.Value{}
+	}
+	if _, ok := h.props[k]; !ok {
+		h.keys = append(h.keys, k)
+	}
+	h.props[k] = v
+	return true
+}
+
+// Has implements goja.DynamicObject.
+func (h *Host) Has(k string) bool {
+	_, ok := h.props[k]
+	return ok
+}
+
+// Delete implements goja.DynamicObject.
+func (h *Host) Delete(k string) bool {
+	if _, ok := h.props[k]; ok {
+		delete(h.props, k)
+		for i, x := range h.keys {
+			if x == k {
+				h.keys = append(h.keys[:i], h.keys[i+1:]...)
+				break
+			}
+		}
+	}
+	return true
+}
+
+// Keys implements goja.DynamicObject.
+func (h *Host) Keys() []string { return append([]string(nil), h.keys...) }
+
+// Bind ties the object to the realm's current request context (none during
+// initialization: such objects may be used by any request).
+func (h *Host) Bind(r *Realm) {
+	h.owner = r.cur
+	h.bound = true
+}
+
+// BindTo ties the object to ctx.
+func (h *Host) BindTo(ctx *Context) {
+	h.owner = ctx
+	h.bound = true
+}
+
+// Owner returns the request context the object is bound to.
+func (h *Host) Owner() *Context { return h.owner }
+
+// CheckOwner throws a TypeError when the object is bound to a request other
+// than the one running now. what names the interface ("Request").
+func (h *Host) CheckOwner(r *Realm, what string) {
+	if !h.bound || h.owner == nil || h.owner == r.cur {
+		return
+	}
+	cur := "static initialization"
+	if r.cur != nil {
+		cur = "request " + r.cur.IDString()
+	}
+	panic(r.NewTypeError("Cannot use a " + what + " object that belongs to a different request " +
+		"(it was created by request " + h.owner.IDString() + " and is being used by " + cur + "). " +
+		"Request, Response, Headers, body and event objects are bound to the request context that created them; " +
+		"share plain values such as strings or ArrayBuffers between requests instead."))
+}
+
+// HostObject is what Class.Wrap accepts: a struct embedding Host.
+type HostObject interface {
+	goja.DynamicObject
+	host() *Host
+}
+
+func (h *Host) host() *Host { return h }
+
+// Class is a WebIDL interface: a constructor, its prototype and helpers to
+// define operations and attributes on it. Build classes once per realm.
+type Class struct {
+	r     *Realm
+	Name  string
+	Ctor  *goja.Object
+	Proto *goja.Object
+}
+
+// Constructor builds an instance for `new Name(...args)` (at most four
+// arguments are passed; trailing undefined ones are dropped). Build the
+// result with Class.WrapFor so that subclasses get their prototype.
+type Constructor func(call goja.ConstructorCall) *goja.Object
+
+// NewClass creates an interface. With ctor nil, `new Name()` throws
+// "Illegal constructor" (objects are made from Go only). parent may be nil.
+// The constructor is not put on the global object; use Global for that.
+func (r *Realm) NewClass(name string, length int, ctor Constructor, parent *Class) *Class {
+	c := &Class{r: r, Name: name}
+	vm := r.vm
+	impl := func(call goja.FunctionCall) goja.Value {
+		if ctor == nil {
+			panic(r.NewTypeError("Illegal constructor: " + name + " objects cannot be constructed from script"))
+		}
+		nt, _ := call.Argument(0).(*goja.Object)
+		args := call.Arguments[1:]
+		for len(args) > 0 && goja.IsUndefined(args[len(args)-1]) {
+			args = args[:len(args)-1]
+		}
+		return ctor(goja.ConstructorCall{NewTarget: nt, Arguments: args})
+	}
+	c.Ctor = r.makeCtor(impl, name)
+	_ = c.Ctor.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = c.Ctor.DefineDataProperty("length", vm.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	c.Proto = c.Ctor.Get("prototype").(*goja.Object)
+	_ = c.Ctor.DefineDataProperty("prototype", c.Proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	_ = c.Proto.DefineDataPropertySymbol(goja.SymToStringTag, vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	if parent != nil {
+		_ = c.Proto.SetPrototype(parent.Proto)
+		_ = c.Ctor.SetPrototype(parent.Ctor)
+	}
+	return c
+}
+
+// ctorProgram makes WebIDL constructors: plain functions (so new.target is
+// visible, which goja does not give native constructors) that throw when
+// called without new and hand new.target plus the arguments to Go.
+var ctorProgram = goja.MustCompile("workerhost:ctor", `(function (impl, name) {
+  return function (a, b, c, d) {
+    if (new.target === undefined) {
+      throw new TypeError("Failed to construct '" + name + "': Please use the 'new' operator, this object constructor cannot be called as a function.");
+    }
+    return impl(new.target, a, b, c, d);
+  };
+})`, true)
+
+var ctorMakerKey = NewKey[func(impl, name goja.Value) goja.Value]()
+
+func (r *Realm) makeCtor(impl func(goja.FunctionCall) goja.Value, name string) *goja.Object {
+	mk := ctorMakerKey.Get(r)
+	if mk == nil {
+		v, err := r.vm.RunProgram(ctorProgram)
+		if err != nil {
+			panic(err)
+		}
+		fn, _ := goja.AssertFunction(v)
+		mk = func(impl, name goja.Value) goja.Value {
+			res, err := fn(goja.Undefined(), impl, name)
+			if err != nil {
+				panic(err)
+			}
+			return res
+		}
+		ctorMakerKey.Set(r, mk)
+	}
+	return mk(r.vm.ToValue(impl), r.vm.ToValue(name)).(*goja.Object)
+}
+
+// Global installs the constructor as a global binding (writable,
+// configurable, not enumerable, as WebIDL says).
+func (c *Class) Global() *Class {
+	c.r.DefineGlobal(c.Name, c.Ctor)
+	return c
+}
+
+// DefineGlobal defines a WebIDL-style global property.
+func (r *Realm) DefineGlobal(name string, v goja.Value) {
+	_ = r.vm.GlobalObject().DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}
+
+// Func creates a native function with the given name and length.
+func (r *Realm) Func(name string, length int, fn func(goja.FunctionCall) goja.Value) *goja.Object {
+	o := r.vm.ToValue(fn).(*goja.Object)
+	_ = o.DefineDataProperty("name", r.vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = o.DefineDataProperty("length", r.vm.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	return o
+}
+
+// Method defines an operation on the prototype.
+func (c *Class) Method(name string, length int, fn func(goja.FunctionCall) goja.Value) *Class {
+	_ = c.Proto.DefineDataProperty(name, c.r.Func(name, length, fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	return c
+}
+
+// Static defines an operation on the constructor.
+func (c *Class) Static(name string, length int, fn func(goja.FunctionCall) goja.Value) *Class {
+	_ = c.Ctor.DefineDataProperty(name, c.r.Func(name, length, fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	return c
+}
+
+// Getter defines a read-only attribute on the prototype.
+func (c *Class) Getter(name string, get func(goja.FunctionCall) goja.Value) *Class {
+	return c.Accessor(name, get, nil)
+}
+
+// Accessor defines a read-write attribute on the prototype (set may be nil).
+func (c *Class) Accessor(name string, get, set func(goja.FunctionCall) goja.Value) *Class {
+	var g, s goja.Value
+	if get != nil {
+		g = c.r.Func("get "+name, 0, get)
+	}
+	if set != nil {
+		s = c.r.Func("set "+name, 1, set)
+	}
+	_ = c.Proto.DefineAccessorProperty(name, g, s, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	return c
+}
+
+// Constant defines a constant on both the constructor and the prototype.
+func (c *Class) Constant(name string, v any) *Class {
+	val := c.r.vm.ToValue(v)
+	_ = c.Ctor.DefineDataProperty(name, val, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	_ = c.Proto.DefineDataProperty(name, val, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	return c
+}
+
+// Wrap creates the JavaScript object for h with the class prototype.
+func (c *Class) Wrap(h HostObject) *goja.Object {
+	o := c.r.vm.NewDynamicObject(h)
+	_ = o.SetPrototype(c.Proto)
+	return o
+}
+
+// WrapFor creates the object for a constructor call, honouring new.target so
+// that subclasses (class X extends Response) get their own prototype.
+func (c *Class) WrapFor(call goja.ConstructorCall, h HostObject) *goja.Object {
+	o := c.r.vm.NewDynamicObject(h)
+	proto := c.Proto
+	if nt := call.NewTarget; nt != nil && nt != c.Ctor {
+		if p, ok := nt.Get("prototype").(*goja.Object); ok {
+			proto = p
+		}
+	}
+	_ = o.SetPrototype(proto)
+	return o
+}
+
+// Unwrap returns the Go struct behind v if it is a T, or ok=false.
+func Unwrap[T HostObject](v goja.Value) (t T, ok bool) {
+	o, isObj := v.(*goja.Object)
+	if !isObj {
+		return t, false
+	}
+	if et := o.ExportType(); et == nil || et.Kind() != reflect.Pointer {
+		return t, false
+	}
+	t, ok = o.Export().(T)
+	return t, ok
+}
+
+// This returns the receiver of a method call as a T, or throws the WebIDL
+// "Illegal invocation" TypeError.
+func This[T HostObject](r *Realm, call goja.FunctionCall, iface string) T {
+	t, ok := Unwrap[T](call.This)
+	if !ok {
+		panic(r.NewTypeError("Illegal invocation: the receiver is not a " + iface))
+	}
+	return t
+}
+
+// ThisBound is This plus the request-context check (CheckOwner).
+func ThisBound[T HostObject](r *Realm, call goja.FunctionCall, iface string) T {
+	t := This[T](r, call, iface)
+	t.host().CheckOwner(r, iface)
+	return t
+}
