@@ -62,8 +62,9 @@ type Realm struct {
 
 	// Fatal is set when a Go panic escaped into a task: the VM may be broken.
 	fatal atomic.Value // error
-	// OnFatal, if set, is called (on the loop goroutine) after a Go panic.
-	OnFatal func(err error)
+	// OnFatal, if set, is called (on the loop goroutine) after a Go panic
+	// in a task of ctx.
+	OnFatal func(ctx *Context, err error)
 	// OnUnhandledRejection, if set, is called for promises rejected without handler.
 	OnUnhandledRejection func(ctx *Context, reason goja.Value)
 }
@@ -162,7 +163,7 @@ func (r *Realm) panicked(ctx *Context, p any) {
 	r.logger.Error("workerhost: Go panic in a JavaScript task; the isolate will be retired",
 		"routine", r.routine, "request", ctx.IDString(), "error", err)
 	if r.OnFatal != nil {
-		r.OnFatal(err)
+		r.OnFatal(ctx, err)
 	}
 }
 

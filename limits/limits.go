@@ -1,0 +1,107 @@
+// Package limits defines the budgets a routine runs under — CPU time, wall
+// time, gateway wait, memory, code size, subrequests, call depth and
+// concurrency — with EdgeRoutine's defaults, and the errors reported when
+// one is exceeded. The runtime enforces them.
+package limits
+
+import (
+	"errors"
+	"time"
+)
+
+// Limits are the budgets of one routine. A zero field means "use the
+// default" (see Defaults); use a negative value to disable a budget where
+// the field's doc allows it.
+type Limits struct {
+	// CPUTime is the JS execution time one request may use, counted per
+	// task on the isolate's loop (I/O waits excluded). EdgeRoutine offers
+	// 5, 50 and 100 ms. Default 50 ms.
+	CPUTime time.Duration
+	// InitCPUTime bounds static initialization. Default 50 ms.
+	InitCPUTime time.Duration
+	// WallTime bounds a request's whole life, including I/O and waitUntil
+	// work after the response. Default 120 s.
+	WallTime time.Duration
+	// GatewayTimeout is the longest a client waits for response headers
+	// before it gets 504. Default 10 s.
+	GatewayTimeout time.Duration
+	// Memory bounds the memory of a routine's isolates on this host, in
+	// bytes. Default 128 MB.
+	Memory int64
+	// CodeSize bounds the script size in bytes. Default 4 MB.
+	CodeSize int
+	// Subrequests bounds fetch() calls per request. Default 50.
+	Subrequests int
+	// MaxCallStackSize bounds JS call depth (RangeError beyond). Default 4000.
+	MaxCallStackSize int
+	// MaxConcurrentPerIsolate bounds requests in flight on one isolate;
+	// more wait in a queue. Default 256.
+	MaxConcurrentPerIsolate int
+	// MaxQueue bounds requests waiting for an isolate; beyond it clients
+	// get 503. Default 1024.
+	MaxQueue int
+}
+
+// Defaults returns EdgeRoutine's budgets.
+func Defaults() Limits {
+	return Limits{
+		CPUTime:                 50 * time.Millisecond,
+		InitCPUTime:             50 * time.Millisecond,
+		WallTime:                120 * time.Second,
+		GatewayTimeout:          10 * time.Second,
+		Memory:                  128 << 20,
+		CodeSize:                4 << 20,
+		Subrequests:             50,
+		MaxCallStackSize:        4000,
+		MaxConcurrentPerIsolate: 256,
+		MaxQueue:                1024,
+	}
+}
+
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	d := Defaults()
+	if l.CPUTime == 0 {
+		l.CPUTime = d.CPUTime
+	}
+	if l.InitCPUTime == 0 {
+		l.InitCPUTime = d.InitCPUTime
+	}
+	if l.WallTime == 0 {
+		l.WallTime = d.WallTime
+	}
+	if l.GatewayTimeout == 0 {
+		l.GatewayTimeout = d.GatewayTimeout
+	}
+	if l.Memory == 0 {
+		l.Memory = d.Memory
+	}
+	if l.CodeSize == 0 {
+		l.CodeSize = d.CodeSize
+	}
+	if l.Subrequests == 0 {
+		l.Subrequests = d.Subrequests
+	}
+	if l.MaxCallStackSize == 0 {
+		l.MaxCallStackSize = d.MaxCallStackSize
+	}
+	if l.MaxConcurrentPerIsolate == 0 {
+		l.MaxConcurrentPerIsolate = d.MaxConcurrentPerIsolate
+	}
+	if l.MaxQueue == 0 {
+		l.MaxQueue = d.MaxQueue
+	}
+	return l
+}
+
+// Errors reported when a budget is exceeded; match them with errors.Is.
+var (
+	ErrCPUTime        = errors.New("CPU time limit exceeded")
+	ErrInitCPUTime    = errors.New("static initialization CPU time limit exceeded")
+	ErrWallTime       = errors.New("wall time limit exceeded")
+	ErrGatewayTimeout = errors.New("gateway timeout: no response headers in time")
+	ErrMemory         = errors.New("memory limit exceeded")
+	ErrCodeSize       = errors.New("script exceeds the code size limit")
+	ErrSubrequests    = errors.New("subrequest limit exceeded")
+	ErrQueueFull      = errors.New("too many requests waiting for an isolate")
+)

@@ -1,0 +1,461 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/limits"
+	"github.com/workerhost/workerhost/webapi"
+	"github.com/workerhost/workerhost/webapi/dom"
+)
+
+type outcomeKind uint8
+
+const (
+	outRespond outcomeKind = iota + 1
+	outFallback
+	outError
+)
+
+// outcome is what the loop tells the HTTP goroutine to send.
+type outcome struct {
+	kind    outcomeKind
+	status  int
+	header  http.Header
+	payload webapi.Payload
+	err     error
+	stack   string
+}
+
+// exchange is one HTTP request travelling through an isolate. Fields
+// marked (loop) are used only on the loop goroutine.
+type exchange struct {
+	iso  *isolate
+	req  *http.Request
+	body webapi.Body
+	out  chan outcome // buffered 1: the loop never blocks on it
+
+	ctx         *realm.Context // (loop)
+	sent        bool           // (loop) an outcome was sent
+	passThrough bool           // (loop)
+	pending     int            // (loop) response + waitUntil promises outstanding
+	signal      *dom.AbortSignal
+	wallTimer   *time.Timer
+	ended       bool // (loop)
+}
+
+// maxPrefetch is the largest request body read before dispatch, on the
+// HTTP goroutine, so that small bodies cost the isolate no I/O hop.
+const maxPrefetch = 64 << 10
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// ServeHTTP dispatches req as a fetch event to one of the routine's isolates.
+func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if rt.closed.Load() {
+		http.Error(w, "503 Service Unavailable: routine is closed", http.StatusServiceUnavailable)
+		return
+	}
+	x := &exchange{req: req, out: make(chan outcome, 1)}
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0 {
+		if req.ContentLength > 0 && req.ContentLength <= maxPrefetch {
+			p := make([]byte, req.ContentLength)
+			if _, err := io.ReadFull(req.Body, p); err != nil {
+				http.Error(w, "400 Bad Request: could not read the request body", http.StatusBadRequest)
+				return
+			}
+			x.body.SetBytes(p)
+			req.Body = io.NopCloser(bytes.NewReader(p))
+		} else {
+			x.body.SetReader(req.Body, req.ContentLength)
+		}
+	}
+	iso := rt.pick()
+	x.iso = iso
+	iso.inflight.Add(1)
+	if iso.dead.Load() || !iso.r.Loop().Submit(func() { iso.dispatch(x) }) {
+		iso.inflight.Add(-1)
+		http.Error(w, "503 Service Unavailable: the isolate is restarting, retry", http.StatusServiceUnavailable)
+		return
+	}
+	gateway := time.NewTimer(rt.opts.Limits.GatewayTimeout)
+	defer gateway.Stop()
+	var out outcome
+	select {
+	case out = <-x.out:
+	case <-req.Context().Done():
+		iso.r.Loop().Submit(func() { x.abort(errors.New("the client closed the connection")) })
+		return
+	case <-gateway.C:
+		iso.r.Loop().Submit(func() {
+			x.abort(fmt.Errorf("%w (%v)", limits.ErrGatewayTimeout, rt.opts.Limits.GatewayTimeout))
+		})
+		rt.opts.Logger.Error("workerhost: gateway timeout", "routine", rt.opts.Name, "after", rt.opts.Limits.GatewayTimeout)
+		http.Error(w, "504 Gateway Timeout: the routine did not respond in time", http.StatusGatewayTimeout)
+		return
+	}
+	rt.write(w, req, x, out)
+}
+
+// write sends an outcome on the HTTP goroutine and tells the loop when
+// the response is complete.
+func (rt *Routine) write(w http.ResponseWriter, req *http.Request, x *exchange, out outcome) {
+	defer x.iso.r.Loop().Submit(func() { x.release() })
+	switch out.kind {
+	case outFallback:
+		rt.opts.Origin.ServeHTTP(w, req)
+	case outError:
+		status := out.status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		msg := strconv.Itoa(status) + " " + http.StatusText(status)
+		if rt.opts.Debug && out.err != nil {
+			msg += "\n\n" + out.err.Error()
+			if out.stack != "" {
+				msg += "\n" + out.stack
+			}
+		}
+		http.Error(w, msg, status)
+	case outRespond:
+		h := w.Header()
+		for k, v := range out.header {
+			h[k] = v
+		}
+		p := out.payload
+		noBody := req.Method == http.MethodHead || out.status == 204 || out.status == 304 || (out.status >= 100 && out.status < 200)
+		if p.Length >= 0 && !noBody && h.Get("Content-Length") == "" {
+			h.Set("Content-Length", strconv.FormatInt(p.Length, 10))
+		}
+		w.WriteHeader(out.status)
+		switch {
+		case noBody:
+			if p.Reader != nil {
+				_ = p.Reader.Close()
+			}
+		case p.Reader != nil:
+			copyFlush(w, p.Reader)
+			_ = p.Reader.Close()
+		case p.Bytes != nil:
+			_, _ = w.Write(p.Bytes)
+		default:
+			_, _ = io.WriteString(w, p.Text)
+		}
+	}
+}
+
+// copyFlush copies a streamed body to the client, flushing every chunk so
+// the client sees data as the script produces it.
+func copyFlush(w http.ResponseWriter, r io.Reader) {
+	fl, _ := w.(http.Flusher)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			if fl != nil {
+				fl.Flush()
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// requestURL rebuilds the absolute URL the client asked for.
+func requestURL(req *http.Request) string {
+	scheme := "http"
+	if req.TLS != nil {
+		scheme = "https"
+	}
+	host := req.Host
+	if host == "" {
+		host = "localhost"
+	}
+	uri := req.RequestURI
+	if uri == "" || !strings.HasPrefix(uri, "/") {
+		uri = req.URL.RequestURI()
+	}
+	return scheme + "://" + host + uri
+}
+
+// dispatch runs on the loop goroutine: it creates the request context and
+// fires the fetch event.
+func (iso *isolate) dispatch(x *exchange) {
+	if iso.dead.Load() {
+		x.out <- outcome{kind: outError, status: http.StatusServiceUnavailable, err: errRetired}
+		iso.inflight.Add(-1)
+		return
+	}
+	r := iso.r
+	x.ctx = r.NewContext(context.WithoutCancel(x.req.Context()), "")
+	x.pending = 1 // the response
+	iso.exchanges[x] = struct{}{}
+	x.wallTimer = time.AfterFunc(iso.rt.opts.Limits.WallTime, func() {
+		r.Loop().Submit(func() {
+			x.fail(fmt.Errorf("%w (%v)", limits.ErrWallTime, iso.rt.opts.Limits.WallTime), true)
+			x.finish()
+		})
+	})
+	r.RunTask(x.ctx, func() { iso.fire1(x) })
+}
+
+func (iso *isolate) fire1(x *exchange) {
+	r := iso.r
+	vm := r.VM()
+	evObj, ev := webapi.NewFetchEvent(r, x.ctx, func() goja.Value {
+		obj, _ := webapi.NewIncomingRequest(r, x.ctx, webapi.IncomingRequest{
+			Method: x.req.Method, URL: requestURL(x.req), Header: x.req.Header, Body: x.body,
+			Signal: func(r *realm.Realm) *goja.Object {
+				o, s := dom.NewAbortSignal(r)
+				x.signal = s
+				return o
+			},
+		})
+		return obj
+	}, x)
+	ev.SetDispatching(true)
+	for _, l := range iso.listeners {
+		var err error
+		if fn, ok := goja.AssertFunction(l); ok {
+			_, err = fn(evObj, evObj)
+		} else if o, ok := l.(*goja.Object); ok {
+			if he, ok := goja.AssertFunction(o.Get("handleEvent")); ok {
+				_, err = he(o, evObj)
+			}
+		}
+		if err != nil {
+			ev.SetDispatching(false)
+			x.fail(err, true)
+			return
+		}
+		if ev.Responded() || x.ended {
+			break
+		}
+	}
+	ev.SetDispatching(false)
+	_ = vm
+	if !ev.Responded() && !x.sent {
+		x.send(outcome{kind: outFallback})
+	}
+}
+
+// send hands an outcome to the HTTP goroutine once.
+func (x *exchange) send(o outcome) {
+	if x.sent {
+		return
+	}
+	x.sent = true
+	x.out <- o
+}
+
+// RespondWith implements webapi.FetchEventHooks.
+func (x *exchange) RespondWith(v goja.Value) {
+	r := x.iso.r
+	if resp, ok := webapi.ResponseFrom(v); ok {
+		x.deliver(resp)
+		return
+	}
+	x.then(v, func(res goja.Value) {
+		resp, ok := webapi.ResponseFrom(res)
+		if !ok {
+			x.failValue(r.NewTypeError("FetchEvent.respondWith() received a value that is not a Response: "+describe(res)))
+			return
+		}
+		x.deliver(resp)
+	}, func(reason goja.Value) {
+		x.failValue(reason)
+	})
+}
+
+func describe(v goja.Value) string {
+	if v == nil || goja.IsUndefined(v) {
+		return "undefined"
+	}
+	if o, ok := v.(*goja.Object); ok {
+		if c := o.Get("constructor"); c != nil {
+			if co, ok := c.(*goja.Object); ok {
+				if n := co.Get("name"); n != nil && n.String() != "" {
+					return "an instance of " + n.String()
+				}
+			}
+		}
+		return "an object"
+	}
+	return v.String()
+}
+
+// then attaches reactions to a value as Promise.resolve(v).then(f, g) does.
+func (x *exchange) then(v goja.Value, onOK, onErr func(goja.Value)) {
+	r := x.iso.r
+	vm := r.VM()
+	pc := promiseCtorKey.Get(r)
+	if pc == nil {
+		pc = &promiseCtor{ctor: vm.GlobalObject().Get("Promise").(*goja.Object)}
+		pc.resolve, _ = goja.AssertFunction(pc.ctor.Get("resolve"))
+		promiseCtorKey.Set(r, pc)
+	}
+	p, err := pc.resolve(pc.ctor, v)
+	if err != nil {
+		x.fail(err, true)
+		return
+	}
+	po := p.(*goja.Object)
+	thenFn, _ := goja.AssertFunction(po.Get("then"))
+	_, err = thenFn(po,
+		vm.ToValue(func(c goja.FunctionCall) goja.Value { onOK(c.Argument(0)); return goja.Undefined() }),
+		vm.ToValue(func(c goja.FunctionCall) goja.Value { onErr(c.Argument(0)); return goja.Undefined() }))
+	if err != nil {
+		x.fail(err, true)
+	}
+}
+
+type promiseCtor struct {
+	ctor    *goja.Object
+	resolve goja.Callable
+}
+
+var promiseCtorKey = realm.NewKey[*promiseCtor]()
+
+// deliver sends a Response to the client.
+func (x *exchange) deliver(resp *webapi.Response) {
+	if x.sent {
+		return
+	}
+	r := x.iso.r
+	if resp.Type == "error" {
+		x.failValue(r.NewTypeError("FetchEvent.respondWith() received Response.error(), a network error"))
+		return
+	}
+	payload, err := resp.Body().TakePayload(r, x.ctx)
+	if err != nil {
+		x.failValue(r.NewTypeError("FetchEvent.respondWith(): cannot send the Response: "+err.Error()))
+		return
+	}
+	x.send(outcome{kind: outRespond, status: resp.Status, header: resp.HTTPHeader(), payload: payload})
+}
+
+// WaitUntil implements webapi.FetchEventHooks.
+func (x *exchange) WaitUntil(v goja.Value) {
+	if x.ended {
+		return
+	}
+	x.pending++
+	x.then(v, func(goja.Value) { x.release() }, func(reason goja.Value) {
+		x.iso.r.Logger().Error("Uncaught (in waitUntil promise) "+realm.ErrorStack(reason),
+			"routine", x.iso.rt.opts.Name, "request", x.ctx.IDString())
+		x.release()
+	})
+}
+
+// PassThroughOnException implements webapi.FetchEventHooks.
+func (x *exchange) PassThroughOnException() { x.passThrough = true }
+
+// failValue reports a thrown JS value (a rejected respondWith promise).
+func (x *exchange) failValue(v goja.Value) { x.report(nil, v, true) }
+
+// fail reports an error for the request. A JS error is logged with its
+// stack; the client gets the fallback (passThroughOnException), a 503 for
+// limit breaches, or a 500. own is false when the request fails because
+// of something another request did.
+func (x *exchange) fail(err error, own bool) {
+	var ex *goja.Exception
+	if errors.As(err, &ex) && ex.Value() != nil {
+		x.report(err, ex.Value(), own)
+		return
+	}
+	x.report(err, nil, own)
+}
+
+func (x *exchange) report(err error, val goja.Value, own bool) {
+	iso := x.iso
+	msg, stack := "", ""
+	if val != nil {
+		msg = realm.ErrorString(val)
+		stack = realm.ErrorStack(val)
+		err = errors.New(msg)
+	} else if err != nil {
+		msg = err.Error()
+		var se *goja.StackOverflowError
+		if errors.As(err, &se) {
+			msg = "RangeError: Maximum call stack size exceeded"
+		}
+	}
+	logArgs := []any{"routine", iso.rt.opts.Name, "request", x.ctx.IDString()}
+	if stack != "" && stack != msg {
+		logArgs = append(logArgs, "stack", stack)
+	}
+	iso.r.Logger().Error("Uncaught "+msg, logArgs...)
+	if !x.sent {
+		status := http.StatusInternalServerError
+		if errors.Is(err, limits.ErrCPUTime) || errors.Is(err, limits.ErrMemory) || errors.Is(err, errRetired) || errors.Is(err, ErrClosed) {
+			status = http.StatusServiceUnavailable
+		}
+		if errors.Is(err, limits.ErrWallTime) {
+			status = http.StatusGatewayTimeout
+		}
+		if own && x.passThrough {
+			x.send(outcome{kind: outFallback})
+		} else {
+			x.send(outcome{kind: outError, status: status, err: errors.New(msg), stack: stack})
+		}
+	}
+	if !own || errors.Is(err, limits.ErrCPUTime) || errors.Is(err, limits.ErrWallTime) {
+		x.finish()
+	}
+}
+
+// release marks one outstanding piece (the response, a waitUntil promise)
+// done; the request context ends when none is left.
+func (x *exchange) release() {
+	x.pending--
+	if x.pending <= 0 {
+		x.finish()
+	}
+}
+
+// abort handles a client that went away or a gateway timeout: the
+// request's signal fires and its work is dropped.
+func (x *exchange) abort(reason error) {
+	if x.ended {
+		return
+	}
+	r := x.iso.r
+	if x.signal != nil && x.ctx != nil {
+		r.RunTask(x.ctx, func() {
+			x.signal.Abort(r, dom.NewDOMException(r, "AbortError", reason.Error()))
+		})
+	}
+	x.sent = true
+	x.finish()
+}
+
+// finish ends the request context (timers cancelled, tasks dropped).
+func (x *exchange) finish() {
+	if x.ended {
+		return
+	}
+	x.ended = true
+	if x.wallTimer != nil {
+		x.wallTimer.Stop()
+	}
+	if x.ctx != nil {
+		x.ctx.End()
+	}
+	delete(x.iso.exchanges, x)
+	x.iso.inflight.Add(-1)
+}

@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/limits"
+	"github.com/workerhost/workerhost/webapi"
+)
+
+// isolate is one VM and its loop goroutine. Fields without atomics are
+// used only on the loop goroutine.
+type isolate struct {
+	rt       *Routine
+	r        *realm.Realm
+	inflight atomic.Int32
+	dead     atomic.Bool
+
+	listeners []goja.Value // fetch listeners (functions or handleEvent objects)
+	exchanges map[*exchange]struct{}
+
+	// CPU watchdog: armed at each task start with the request's remaining
+	// budget; when it fires it interrupts the VM.
+	watchdog    *time.Timer
+	taskSeq     atomic.Uint64
+	firedSeq    atomic.Uint64
+	taskCtx     *realm.Context
+	initing     bool
+	budgetMu    sync.Mutex
+	interrupted error
+}
+
+type cpuKey struct{}
+
+// cpuUsed is the CPU time charged to a request so far.
+type cpuUsed struct{ d time.Duration }
+
+func (rt *Routine) newIsolate() (*isolate, error) {
+	iso := &isolate{rt: rt, exchanges: map[*exchange]struct{}{}}
+	iso.r = realm.New(realm.Options{
+		Logger:           rt.opts.Logger,
+		Routine:          rt.opts.Name,
+		MaxCallStackSize: rt.opts.Limits.MaxCallStackSize,
+		TaskHook:         iso,
+	})
+	iso.r.OnFatal = func(ctx *realm.Context, err error) { iso.retire(err, ctx) }
+	iso.watchdog = time.AfterFunc(time.Hour, iso.fire)
+	iso.watchdog.Stop()
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		iso.r.Loop().Run()
+	}()
+	errc := make(chan error, 1)
+	if !iso.r.Submit(nil, func() { errc <- iso.init() }) {
+		return nil, ErrClosed
+	}
+	if err := <-errc; err != nil {
+		iso.r.Loop().Stop()
+		iso.watchdog.Stop()
+		return nil, err
+	}
+	return iso, nil
+}
+
+// init installs the Web APIs and runs the script's static initialization.
+func (iso *isolate) init() (err error) {
+	r := iso.r
+	vm := r.VM()
+	opts := iso.rt.opts
+	defer func() {
+		if p := recover(); p != nil {
+			err = &ScriptError{File: opts.Filename, Line: 1, Column: 1, Message: fmt.Sprint(p), Err: ErrInit}
+		}
+	}()
+	webapi.Install(r)
+	iso.defineGlobals()
+	if opts.Install != nil {
+		if err := opts.Install(vm); err != nil {
+			return fmt.Errorf("runtime: Options.Install: %w", err)
+		}
+	}
+	r.SetInitializing(true)
+	iso.initing = true
+	iso.armInit()
+	_, runErr := vm.RunProgram(iso.rt.prog)
+	iso.disarm()
+	iso.initing = false
+	r.SetInitializing(false)
+	if runErr != nil {
+		var ie *goja.InterruptedError
+		if errors.As(runErr, &ie) {
+			return &ScriptError{File: opts.Filename, Line: 1, Column: 1,
+				Message: fmt.Sprintf("static initialization used more than %v of CPU time", opts.Limits.InitCPUTime),
+				Err:     limits.ErrInitCPUTime}
+		}
+		return initError(opts.Filename, runErr)
+	}
+	if len(iso.listeners) == 0 {
+		return &ScriptError{File: opts.Filename, Line: 1, Column: 1, Message: "no fetch handler", Err: ErrNoFetchHandler}
+	}
+	return nil
+}
+
+func initError(file string, err error) error {
+	se := &ScriptError{File: file, Line: 1, Column: 1, Message: err.Error(), Err: ErrInit}
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		se.Message = realm.ErrorString(ex.Value())
+		se.Stack = realm.ExceptionString(err)
+		for _, f := range ex.Stack() {
+			p := f.Position()
+			if p.Line > 0 {
+				se.Line, se.Column = p.Line, p.Column
+				if p.Filename != "" {
+					se.File = p.Filename
+				}
+				break
+			}
+		}
+	}
+	var se2 *goja.StackOverflowError
+	if errors.As(err, &se2) {
+		se.Message = "Maximum call stack size exceeded"
+	}
+	return se
+}
+
+// defineGlobals adds the ServiceWorkerGlobalScope functions.
+func (iso *isolate) defineGlobals() {
+	r := iso.r
+	vm := r.VM()
+	g := vm.GlobalObject()
+	r.DefineGlobal("self", g)
+	r.DefineGlobal("addEventListener", r.Func("addEventListener", 2, func(call goja.FunctionCall) goja.Value {
+		if !r.Initializing() {
+			panic(r.NewTypeError("addEventListener() can only be called during the routine's static initialization (top-level code); event handlers cannot be registered while a request is being handled"))
+		}
+		typ := call.Argument(0).String()
+		l := call.Argument(1)
+		if goja.IsUndefined(l) || goja.IsNull(l) {
+			return goja.Undefined()
+		}
+		if _, ok := goja.AssertFunction(l); !ok {
+			o, isObj := l.(*goja.Object)
+			if !isObj {
+				panic(r.NewTypeError("addEventListener: the listener must be a function or an object with a handleEvent method"))
+			}
+			_ = o
+		}
+		if typ == "fetch" {
+			for _, x := range iso.listeners {
+				if x.SameAs(l) {
+					return goja.Undefined()
+				}
+			}
+			iso.listeners = append(iso.listeners, l)
+		}
+		return goja.Undefined()
+	}))
+	r.DefineGlobal("removeEventListener", r.Func("removeEventListener", 2, func(call goja.FunctionCall) goja.Value {
+		if !r.Initializing() {
+			panic(r.NewTypeError("removeEventListener() can only be called during the routine's static initialization"))
+		}
+		if call.Argument(0).String() == "fetch" {
+			l := call.Argument(1)
+			for i, x := range iso.listeners {
+				if x.SameAs(l) {
+					iso.listeners = append(iso.listeners[:i], iso.listeners[i+1:]...)
+					break
+				}
+			}
+		}
+		return goja.Undefined()
+	}))
+}
+
+// TaskStart implements realm.TaskHook: arm the CPU watchdog with what is
+// left of the request's budget.
+func (iso *isolate) TaskStart(ctx *realm.Context) {
+	iso.taskCtx = ctx
+	if ctx == nil {
+		return
+	}
+	left := iso.rt.opts.Limits.CPUTime - cpuOf(ctx).d
+	if left <= 0 {
+		left = time.Microsecond
+	}
+	iso.taskSeq.Add(1)
+	iso.watchdog.Reset(left)
+}
+
+// TaskEnd implements realm.TaskHook: charge the task to its request.
+func (iso *isolate) TaskEnd(ctx *realm.Context, elapsed time.Duration) {
+	iso.taskCtx = nil
+	if ctx == nil {
+		return
+	}
+	iso.watchdog.Stop()
+	c := cpuOf(ctx)
+	c.d += elapsed
+	if iso.firedSeq.Load() == iso.taskSeq.Load() && iso.firedSeq.Load() != 0 || c.d > iso.rt.opts.Limits.CPUTime {
+		iso.firedSeq.Store(0)
+		err := fmt.Errorf("%w: request %s used %v of CPU time (limit %v)", limits.ErrCPUTime, ctx.IDString(), c.d.Round(time.Microsecond), iso.rt.opts.Limits.CPUTime)
+		iso.retire(err, ctx)
+	}
+}
+
+func cpuOf(ctx *realm.Context) *cpuUsed {
+	if v, ok := ctx.Value(cpuKey{}).(*cpuUsed); ok {
+		return v
+	}
+	c := &cpuUsed{}
+	ctx.SetValue(cpuKey{}, c)
+	return c
+}
+
+func (iso *isolate) armInit() {
+	iso.taskSeq.Add(1)
+	iso.watchdog.Reset(iso.rt.opts.Limits.InitCPUTime)
+}
+
+func (iso *isolate) disarm() { iso.watchdog.Stop() }
+
+// fire runs on the timer goroutine when a task overran its budget.
+func (iso *isolate) fire() {
+	iso.firedSeq.Store(iso.taskSeq.Load())
+	iso.r.Interrupt(limits.ErrCPUTime)
+}
+
+// retire takes a broken isolate out of service (on the loop goroutine):
+// the offending request fails with err, every other request in flight on
+// it fails with 503, and a fresh isolate replaces it.
+func (iso *isolate) retire(err error, offender *realm.Context) {
+	if !iso.dead.CompareAndSwap(false, true) {
+		return
+	}
+	iso.rt.opts.Logger.Error("workerhost: retiring isolate", "routine", iso.rt.opts.Name, "request", offender.IDString(), "error", err)
+	for x := range iso.exchanges {
+		if x.ctx == offender {
+			x.fail(err, true)
+		} else {
+			x.fail(fmt.Errorf("%w: the isolate serving this request was retired because another request broke a limit", errRetired), false)
+		}
+	}
+	go iso.rt.replace(iso)
+	iso.r.Loop().Stop()
+	iso.watchdog.Stop()
+}
+
+var errRetired = errors.New("isolate retired")
+
+// shutdown stops the isolate (Close): requests in flight fail.
+func (iso *isolate) shutdown(err error) {
+	ok := iso.r.Submit(nil, func() {
+		iso.dead.Store(true)
+		for x := range iso.exchanges {
+			x.fail(err, false)
+		}
+		iso.r.Loop().Stop()
+	})
+	if !ok {
+		iso.r.Loop().Stop()
+	}
+	iso.watchdog.Stop()
+}

@@ -1,0 +1,19 @@
+// Package webapi implements the Web APIs a worker script sees: the Fetch
+// Standard's Headers, Request, Response and body mixin here, and, through
+// its subpackages, URL, encoding, DOM events and abort, timers, structured
+// clone, console and Web Crypto. Install defines them all in a realm.
+package webapi
+
+import (
+	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/dom"
+)
+
+// Install defines every Web API global in r. It runs once per isolate.
+func Install(r *realm.Realm) {
+	dom.Install(r)
+	installHeaders(r)
+	installRequest(r)
+	installResponse(r)
+	installFetchEvent(r)
+}
