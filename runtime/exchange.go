@@ -47,6 +47,8 @@ type exchange struct {
 	out  chan outcome // buffered 1: the loop never blocks on it
 
 	ctx         *realm.Context // (loop)
+	evObj       *goja.Object   // (loop) the FetchEvent
+	early       bool           // the loop released the response piece itself
 	sent        bool           // (loop) an outcome was sent
 	passThrough bool           // (loop)
 	pending     int            // (loop) response + waitUntil promises outstanding
@@ -111,7 +113,9 @@ func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // write sends an outcome on the HTTP goroutine and tells the loop when
 // the response is complete.
 func (rt *Routine) write(w http.ResponseWriter, req *http.Request, x *exchange, out outcome) {
-	defer x.iso.r.Loop().Submit(func() { x.release() })
+	if !x.early {
+		defer x.iso.r.Loop().Submit(func() { x.release() })
+	}
 	switch out.kind {
 	case outFallback:
 		rt.opts.Origin.ServeHTTP(w, req)
@@ -228,6 +232,7 @@ func (iso *isolate) fire1(x *exchange) {
 		})
 		return obj
 	}, x)
+	x.evObj = evObj
 	ev.SetDispatching(true)
 	for _, l := range iso.listeners {
 		var err error
@@ -265,21 +270,20 @@ func (x *exchange) send(o outcome) {
 
 // RespondWith implements webapi.FetchEventHooks.
 func (x *exchange) RespondWith(v goja.Value) {
-	r := x.iso.r
 	if resp, ok := webapi.ResponseFrom(v); ok {
 		x.deliver(resp)
 		return
 	}
-	x.then(v, func(res goja.Value) {
-		resp, ok := webapi.ResponseFrom(res)
-		if !ok {
-			x.failValue(r.NewTypeError("FetchEvent.respondWith() received a value that is not a Response: "+describe(res)))
-			return
-		}
-		x.deliver(resp)
-	}, func(reason goja.Value) {
-		x.failValue(reason)
-	})
+	x.iso.promiseHelpers().respond(v, x.evObj)
+}
+
+func (x *exchange) respondSettled(res goja.Value) {
+	resp, ok := webapi.ResponseFrom(res)
+	if !ok {
+		x.failValue(x.iso.r.NewTypeError("FetchEvent.respondWith() received a value that is not a Response: " + describe(res)))
+		return
+	}
+	x.deliver(resp)
 }
 
 func describe(v goja.Value) string {
@@ -299,37 +303,78 @@ func describe(v goja.Value) string {
 	return v.String()
 }
 
-// then attaches reactions to a value as Promise.resolve(v).then(f, g) does.
-func (x *exchange) then(v goja.Value, onOK, onErr func(goja.Value)) {
-	r := x.iso.r
+// helpersProgram builds the functions that attach promise reactions for
+// respondWith and waitUntil without allocating Go closures per request:
+// the FetchEvent object travels as the token.
+var helpersProgram = goja.MustCompile("workerhost:promises", `(function (ok, fail) {
+  return function (value, token) {
+    Promise.resolve(value).then(function (v) { ok(token, v); }, function (e) { fail(token, e); });
+  };
+})`, true)
+
+type promiseHelpers struct {
+	respond   func(v, token goja.Value)
+	waitUntil func(v, token goja.Value)
+}
+
+var promiseHelpersKey = realm.NewKey[*promiseHelpers]()
+
+func (iso *isolate) promiseHelpers() *promiseHelpers {
+	r := iso.r
+	if h := promiseHelpersKey.Get(r); h != nil {
+		return h
+	}
 	vm := r.VM()
-	pc := promiseCtorKey.Get(r)
-	if pc == nil {
-		pc = &promiseCtor{ctor: vm.GlobalObject().Get("Promise").(*goja.Object)}
-		pc.resolve, _ = goja.AssertFunction(pc.ctor.Get("resolve"))
-		promiseCtorKey.Set(r, pc)
-	}
-	p, err := pc.resolve(pc.ctor, v)
+	mk, err := vm.RunProgram(helpersProgram)
 	if err != nil {
-		x.fail(err, true)
-		return
+		panic(err)
 	}
-	po := p.(*goja.Object)
-	thenFn, _ := goja.AssertFunction(po.Get("then"))
-	_, err = thenFn(po,
-		vm.ToValue(func(c goja.FunctionCall) goja.Value { onOK(c.Argument(0)); return goja.Undefined() }),
-		vm.ToValue(func(c goja.FunctionCall) goja.Value { onErr(c.Argument(0)); return goja.Undefined() }))
-	if err != nil {
-		x.fail(err, true)
+	maker, _ := goja.AssertFunction(mk)
+	exchangeOf := func(token goja.Value) *exchange {
+		ev, ok := realm.Unwrap[*webapi.FetchEvent](token)
+		if !ok {
+			return nil
+		}
+		x, _ := ev.Hooks().(*exchange)
+		return x
 	}
+	build := func(ok, fail func(x *exchange, v goja.Value)) func(v, token goja.Value) {
+		fn, err := maker(goja.Undefined(),
+			r.Func("", 2, func(call goja.FunctionCall) goja.Value {
+				if x := exchangeOf(call.Argument(0)); x != nil {
+					ok(x, call.Argument(1))
+				}
+				return goja.Undefined()
+			}),
+			r.Func("", 2, func(call goja.FunctionCall) goja.Value {
+				if x := exchangeOf(call.Argument(0)); x != nil {
+					fail(x, call.Argument(1))
+				}
+				return goja.Undefined()
+			}))
+		if err != nil {
+			panic(err)
+		}
+		call, _ := goja.AssertFunction(fn)
+		return func(v, token goja.Value) {
+			if _, err := call(goja.Undefined(), v, token); err != nil {
+				panic(err)
+			}
+		}
+	}
+	h := &promiseHelpers{
+		respond: build(func(x *exchange, v goja.Value) { x.respondSettled(v) },
+			func(x *exchange, v goja.Value) { x.failValue(v) }),
+		waitUntil: build(func(x *exchange, _ goja.Value) { x.release() },
+			func(x *exchange, reason goja.Value) {
+				x.iso.r.Logger().Error("Uncaught (in waitUntil promise) "+realm.ErrorStack(reason),
+					"routine", x.iso.rt.opts.Name, "request", x.ctx.IDString())
+				x.release()
+			}),
+	}
+	promiseHelpersKey.Set(r, h)
+	return h
 }
-
-type promiseCtor struct {
-	ctor    *goja.Object
-	resolve goja.Callable
-}
-
-var promiseCtorKey = realm.NewKey[*promiseCtor]()
 
 // deliver sends a Response to the client.
 func (x *exchange) deliver(resp *webapi.Response) {
@@ -343,8 +388,15 @@ func (x *exchange) deliver(resp *webapi.Response) {
 	}
 	payload, err := resp.Body().TakePayload(r, x.ctx)
 	if err != nil {
-		x.failValue(r.NewTypeError("FetchEvent.respondWith(): cannot send the Response: "+err.Error()))
+		x.failValue(r.NewTypeError("FetchEvent.respondWith(): cannot send the Response: " + err.Error()))
 		return
+	}
+	if payload.Reader == nil {
+		// The body is in memory: the response needs nothing more from the
+		// loop, so release it here, once this task (and any waitUntil it
+		// registers) is done, sparing a wake-up of the loop.
+		x.early = true
+		x.iso.r.AfterTask(x.release)
 	}
 	x.send(outcome{kind: outRespond, status: resp.Status, header: resp.HTTPHeader(), payload: payload})
 }
@@ -355,11 +407,7 @@ func (x *exchange) WaitUntil(v goja.Value) {
 		return
 	}
 	x.pending++
-	x.then(v, func(goja.Value) { x.release() }, func(reason goja.Value) {
-		x.iso.r.Logger().Error("Uncaught (in waitUntil promise) "+realm.ErrorStack(reason),
-			"routine", x.iso.rt.opts.Name, "request", x.ctx.IDString())
-		x.release()
-	})
+	x.iso.promiseHelpers().waitUntil(v, x.evObj)
 }
 
 // PassThroughOnException implements webapi.FetchEventHooks.

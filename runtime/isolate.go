@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,13 +26,14 @@ type isolate struct {
 
 	// CPU watchdog: armed at each task start with the request's remaining
 	// budget; when it fires it interrupts the VM.
-	watchdog    *time.Timer
-	taskSeq     atomic.Uint64
-	firedSeq    atomic.Uint64
-	taskCtx     *realm.Context
-	initing     bool
-	budgetMu    sync.Mutex
-	interrupted error
+	watchdog  *time.Timer
+	clock     threadClock
+	taskSeq   atomic.Uint64
+	firedSeq  atomic.Uint64
+	taskStart atomic.Int64 // CPU (or wall) clock reading at task start
+	budget    atomic.Int64 // CPU time the running task may use; 0: none
+	taskCtx   *realm.Context
+	initing   bool
 }
 
 type cpuKey struct{}
@@ -55,6 +55,7 @@ func (rt *Routine) newIsolate() (*isolate, error) {
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
+		iso.clock = lockThreadClock()
 		iso.r.Loop().Run()
 	}()
 	errc := make(chan error, 1)
@@ -192,20 +193,35 @@ func (iso *isolate) TaskStart(ctx *realm.Context) {
 	if left <= 0 {
 		left = time.Microsecond
 	}
+	iso.arm(left)
+}
+
+// cpuNow reads the loop thread's CPU clock, or wall time where there is none.
+func (iso *isolate) cpuNow() time.Duration {
+	if d, ok := iso.clock.now(); ok {
+		return d
+	}
+	return time.Duration(time.Now().UnixNano())
+}
+
+func (iso *isolate) arm(d time.Duration) {
 	iso.taskSeq.Add(1)
-	iso.watchdog.Reset(left)
+	iso.taskStart.Store(int64(iso.cpuNow()))
+	iso.budget.Store(int64(d))
+	iso.watchdog.Reset(d)
 }
 
 // TaskEnd implements realm.TaskHook: charge the task to its request.
-func (iso *isolate) TaskEnd(ctx *realm.Context, elapsed time.Duration) {
+func (iso *isolate) TaskEnd(ctx *realm.Context) {
 	iso.taskCtx = nil
 	if ctx == nil {
 		return
 	}
-	iso.watchdog.Stop()
+	used := iso.cpuNow() - time.Duration(iso.taskStart.Load())
+	iso.disarm()
 	c := cpuOf(ctx)
-	c.d += elapsed
-	if iso.firedSeq.Load() == iso.taskSeq.Load() && iso.firedSeq.Load() != 0 || c.d > iso.rt.opts.Limits.CPUTime {
+	c.d += used
+	if iso.firedSeq.Load() == iso.taskSeq.Load() || c.d > iso.rt.opts.Limits.CPUTime {
 		iso.firedSeq.Store(0)
 		err := fmt.Errorf("%w: request %s used %v of CPU time (limit %v)", limits.ErrCPUTime, ctx.IDString(), c.d.Round(time.Microsecond), iso.rt.opts.Limits.CPUTime)
 		iso.retire(err, ctx)
@@ -221,16 +237,38 @@ func cpuOf(ctx *realm.Context) *cpuUsed {
 	return c
 }
 
-func (iso *isolate) armInit() {
-	iso.taskSeq.Add(1)
-	iso.watchdog.Reset(iso.rt.opts.Limits.InitCPUTime)
+func (iso *isolate) armInit() { iso.arm(iso.rt.opts.Limits.InitCPUTime) }
+
+func (iso *isolate) disarm() {
+	iso.budget.Store(0)
+	iso.watchdog.Stop()
 }
 
-func (iso *isolate) disarm() { iso.watchdog.Stop() }
-
-// fire runs on the timer goroutine when a task overran its budget.
+// fire runs on the timer goroutine once the running task has had its
+// budget in wall time. It reads the loop thread's CPU clock: if the task
+// has not used its budget yet (it was descheduled, or waited), it re-arms
+// for the rest; otherwise it interrupts the VM. A timer armed for an
+// earlier task may fire late (Stop cannot always prevent it); it is judged
+// against the running task's figures, so it is harmless.
 func (iso *isolate) fire() {
-	iso.firedSeq.Store(iso.taskSeq.Load())
+	seq := iso.taskSeq.Load()
+	budget := time.Duration(iso.budget.Load())
+	if budget == 0 {
+		return
+	}
+	used := iso.cpuNow() - time.Duration(iso.taskStart.Load())
+	if iso.taskSeq.Load() != seq {
+		return
+	}
+	if used < budget {
+		left := budget - used
+		if left < 100*time.Microsecond {
+			left = 100 * time.Microsecond
+		}
+		iso.watchdog.Reset(left)
+		return
+	}
+	iso.firedSeq.Store(seq)
 	iso.r.Interrupt(limits.ErrCPUTime)
 }
 

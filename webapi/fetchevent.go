@@ -28,6 +28,9 @@ type FetchEvent struct {
 // DOMEvent implements dom's event receiver interface.
 func (e *FetchEvent) DOMEvent() *dom.Event { return &e.Event }
 
+// Hooks returns the hooks the event was created with.
+func (e *FetchEvent) Hooks() FetchEventHooks { return e.hooks }
+
 // Responded reports whether respondWith was called.
 func (e *FetchEvent) Responded() bool { return e.responded }
 

@@ -6,12 +6,20 @@ package webapi
 
 import (
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/encoding"
+	"github.com/workerhost/workerhost/webapi/timers"
+	"github.com/workerhost/workerhost/webapi/url"
 )
 
 // Install defines every Web API global in r. It runs once per isolate.
 func Install(r *realm.Realm) {
 	dom.Install(r)
+	url.Install(r)
+	encoding.Install(r)
+	timers.Install(r)
+	crypto.Install(r)
 	installHeaders(r)
 	installRequest(r)
 	installResponse(r)

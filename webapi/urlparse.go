@@ -1,8 +1,7 @@
 package webapi
 
 import (
-	"errors"
-	neturl "net/url"
+	"github.com/workerhost/workerhost/webapi/url"
 )
 
 // parsedURL is what the Fetch classes need from a parsed URL.
@@ -10,31 +9,25 @@ type parsedURL struct {
 	href     string
 	scheme   string
 	userinfo string
+	rec      *url.Record
 }
 
-// ParseURL parses s against base ("" for none) with the URL parser the
-// classes use. It is replaced by the WHATWG parser of webapi/url when that
-// package is installed (see SetURLParser).
-func ParseURL(s, base string) (parsedURL, error) { return urlParser(s, base) }
-
-var urlParser = func(s, base string) (parsedURL, error) {
-	u, err := neturl.Parse(s)
+// ParseURL parses s against base ("" for none) with the WHATWG URL parser.
+func ParseURL(s, base string) (parsedURL, error) {
+	var b *url.Record
+	if base != "" {
+		var err error
+		if b, err = url.Parse(base, nil); err != nil {
+			return parsedURL{}, err
+		}
+	}
+	u, err := url.Parse(s, b)
 	if err != nil {
 		return parsedURL{}, err
 	}
-	if base != "" {
-		b, err := neturl.Parse(base)
-		if err != nil {
-			return parsedURL{}, err
-		}
-		u = b.ResolveReference(u)
+	ui := u.Username()
+	if p := u.Password(); p != "" {
+		ui += ":" + p
 	}
-	if !u.IsAbs() {
-		return parsedURL{}, errors.New("relative URL without a base")
-	}
-	ui := ""
-	if u.User != nil {
-		ui = u.User.String()
-	}
-	return parsedURL{href: u.String(), scheme: u.Scheme, userinfo: ui}, nil
+	return parsedURL{href: u.String(), scheme: u.Scheme(), userinfo: ui, rec: u}, nil
 }

@@ -111,7 +111,7 @@ type Class struct {
 }
 
 // Constructor builds an instance for `new Name(...args)` (at most four
-// arguments are passed; trailing undefined ones are dropped). Build the
+// arguments are passed; len(call.Arguments) is the number given, up to 4). Build the
 // result with Class.WrapFor so that subclasses get their prototype.
 type Constructor func(call goja.ConstructorCall) *goja.Object
 
@@ -126,9 +126,10 @@ func (r *Realm) NewClass(name string, length int, ctor Constructor, parent *Clas
 			panic(r.NewTypeError("Illegal constructor: " + name + " objects cannot be constructed from script"))
 		}
 		nt, _ := call.Argument(0).(*goja.Object)
-		args := call.Arguments[1:]
-		for len(args) > 0 && goja.IsUndefined(args[len(args)-1]) {
-			args = args[:len(args)-1]
+		n := int(call.Argument(1).ToInteger())
+		args := call.Arguments[2:]
+		if n < len(args) {
+			args = args[:n]
 		}
 		return ctor(goja.ConstructorCall{NewTarget: nt, Arguments: args})
 	}
@@ -153,7 +154,7 @@ var ctorProgram = goja.MustCompile("workerhost:ctor", `(function (impl, name) {
     if (new.target === undefined) {
       throw new TypeError("Failed to construct '" + name + "': Please use the 'new' operator, this object constructor cannot be called as a function.");
     }
-    return impl(new.target, a, b, c, d);
+    return impl(new.target, arguments.length, a, b, c, d);
   };
 })`, true)
 

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
-	"time"
 
 	"github.com/dop251/goja"
 
@@ -39,8 +38,8 @@ const DefaultMaxCallStackSize = 4000
 type TaskHook interface {
 	// TaskStart is called before a task of ctx (nil: no request) runs.
 	TaskStart(ctx *Context)
-	// TaskEnd is called after it, with the time it took.
-	TaskEnd(ctx *Context, elapsed time.Duration)
+	// TaskEnd is called after it (and its microtasks).
+	TaskEnd(ctx *Context)
 }
 
 // Realm is one JavaScript global environment and its event loop.
@@ -56,6 +55,8 @@ type Realm struct {
 	initing bool
 
 	slots []any
+	depth int      // nesting of RunTask
+	after []func() // AfterTask callbacks
 
 	errCtors   map[string]*goja.Object
 	rejections []*goja.Promise
@@ -139,22 +140,39 @@ func (r *Realm) RunTask(ctx *Context, fn func()) {
 	}
 	prevCur, prevTask := r.cur, r.taskCur
 	r.cur, r.taskCur = ctx, ctx
-	var start time.Time
 	if r.hook != nil {
 		r.hook.TaskStart(ctx)
-		start = time.Now()
 	}
+	r.depth++
 	defer func() {
 		if p := recover(); p != nil {
 			r.panicked(ctx, p)
 		}
+		r.depth--
+		if r.depth == 0 {
+			r.runAfterTask()
+		}
 		if r.hook != nil {
-			r.hook.TaskEnd(ctx, time.Since(start))
+			r.hook.TaskEnd(ctx)
 		}
 		r.reportRejections()
 		r.cur, r.taskCur = prevCur, prevTask
 	}()
 	fn()
+}
+
+// AfterTask queues f to run on the loop goroutine when the outermost task
+// running now has finished (with its microtasks).
+func (r *Realm) AfterTask(f func()) { r.after = append(r.after, f) }
+
+func (r *Realm) runAfterTask() {
+	for len(r.after) > 0 {
+		list := r.after
+		r.after = nil
+		for _, f := range list {
+			f()
+		}
+	}
 }
 
 func (r *Realm) panicked(ctx *Context, p any) {

@@ -1,5 +1,3 @@
-// Package dom implements the DOM Standard interfaces a worker has:
-// DOMException (WebIDL), Event, EventTarget, AbortController and AbortSignal.
 package dom
 
 import (

@@ -1,0 +1,409 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	goruntime "runtime"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workerhost/workerhost/limits"
+	"github.com/workerhost/workerhost/runtime"
+	"github.com/workerhost/workerhost/runtime/runtimetest"
+)
+
+// logBuf collects log output for assertions.
+type logBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func quietLogger() (*slog.Logger, *logBuf) {
+	lb := &logBuf{}
+	return slog.New(slog.NewTextHandler(lb, nil)), lb
+}
+
+func load(t *testing.T, src string, opts runtime.Options) *runtimetest.Routine {
+	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger, _ = quietLogger()
+	}
+	return runtimetest.New(t, src, opts)
+}
+
+func TestHelloAndAsyncRespond(t *testing.T) {
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			const url = new URL(event.request.url);
+			if (url.pathname === '/sync') {
+				event.respondWith(new Response('sync', { status: 201, headers: { 'x-a': '1' } }));
+				return;
+			}
+			event.respondWith((async () => {
+				await null;
+				return new Response('async ' + event.request.method + ' ' + url.pathname);
+			})());
+		});`, runtime.Options{})
+	res := w.Get("/sync")
+	require.Equal(t, 201, res.StatusCode)
+	require.Equal(t, "sync", res.Text)
+	require.Equal(t, "1", res.Header.Get("X-A"))
+	require.Equal(t, "text/plain;charset=UTF-8", res.Header.Get("Content-Type"))
+	require.Equal(t, "4", res.Header.Get("Content-Length"))
+	res = w.Get("/a/b?c")
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, "async GET /a/b", res.Text)
+}
+
+func TestRequestProperties(t *testing.T) {
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			event.respondWith((async () => {
+				const r = event.request;
+				const body = await r.text();
+				let immutable = '';
+				try { r.headers.set('x', 'y') } catch (e) { immutable = e.name }
+				return Response.json({
+					method: r.method, url: r.url, ua: r.headers.get('user-agent'),
+					multi: r.headers.get('x-multi'), body, bodyUsed: r.bodyUsed, immutable,
+					signal: r.signal.aborted,
+				});
+			})());
+		});`, runtime.Options{})
+	req := httptest.NewRequest("PUT", "http://example.com/p?q=1", strings.NewReader("payload"))
+	req.Header.Set("User-Agent", "test-agent")
+	req.Header.Add("X-Multi", "a")
+	req.Header.Add("X-Multi", "b")
+	res := w.Do(req)
+	require.Equal(t, 200, res.StatusCode)
+	require.JSONEq(t, `{"method":"PUT","url":"http://example.com/p?q=1","ua":"test-agent","multi":"a, b",
+		"body":"payload","bodyUsed":true,"immutable":"TypeError","signal":false}`, res.Text)
+	require.Equal(t, "application/json", res.Header.Get("Content-Type"))
+}
+
+func TestLargeRequestBodyIsStreamedFromClient(t *testing.T) {
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			event.respondWith(event.request.arrayBuffer().then(b => new Response(String(b.byteLength))));
+		});`, runtime.Options{})
+	body := strings.Repeat("x", 1<<20)
+	req := httptest.NewRequest("POST", "/", io.NopCloser(strings.NewReader(body)))
+	req.ContentLength = -1
+	res := w.Do(req)
+	require.Equal(t, "1048576", res.Text)
+}
+
+func TestNoRespondWithGoesToOrigin(t *testing.T) {
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "origin %s %s %s", r.Method, r.URL.Path, b)
+	})
+	w := load(t, `addEventListener('fetch', (event) => { /* not answering */ });`, runtime.Options{Origin: origin})
+	res := w.Post("/x", "text/plain", "body-kept")
+	require.Equal(t, "origin POST /x body-kept", res.Text)
+}
+
+func TestNoOriginConfigured(t *testing.T) {
+	w := load(t, `addEventListener('fetch', () => {});`, runtime.Options{})
+	res := w.Get("/")
+	require.Equal(t, 502, res.StatusCode)
+	require.Contains(t, res.Text, "no origin is configured")
+}
+
+func TestErrorsGive500WithoutStack(t *testing.T) {
+	logger, logs := quietLogger()
+	src := `
+		addEventListener('fetch', (event) => {
+			const p = new URL(event.request.url).pathname;
+			if (p === '/sync') throw new Error('boom-sync');
+			if (p === '/notresponse') { event.respondWith(Promise.resolve(42)); return; }
+			event.respondWith((async () => { await null; throw new TypeError('boom-async'); })());
+		});`
+	w := load(t, src, runtime.Options{Logger: logger})
+	for _, path := range []string{"/sync", "/async"} {
+		res := w.Get(path)
+		require.Equal(t, 500, res.StatusCode, path)
+		require.NotContains(t, res.Text, "boom")
+		require.NotContains(t, res.Text, "at ")
+	}
+	res := w.Get("/notresponse")
+	require.Equal(t, 500, res.StatusCode)
+	require.Contains(t, logs.String(), "boom-sync")
+	require.Contains(t, logs.String(), "TypeError: boom-async")
+	require.Contains(t, logs.String(), "not a Response")
+
+	dbg := load(t, src, runtime.Options{Debug: true})
+	res = dbg.Get("/sync")
+	require.Equal(t, 500, res.StatusCode)
+	require.Contains(t, res.Text, "Error: boom-sync")
+	require.Contains(t, res.Text, "routine.js:4")
+}
+
+func TestPassThroughOnException(t *testing.T) {
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "from origin") })
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			event.passThroughOnException();
+			event.respondWith((async () => { await null; throw new Error('fail') })());
+		});`, runtime.Options{Origin: origin})
+	res := w.Get("/")
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, "from origin", res.Text)
+}
+
+func TestLoadErrors(t *testing.T) {
+	_, err := runtime.New("let x = ;", runtime.Options{Filename: "w.js"})
+	var se *runtime.ScriptError
+	require.ErrorAs(t, err, &se)
+	require.ErrorIs(t, err, runtime.ErrSyntax)
+	require.Equal(t, 1, se.Line)
+	require.Equal(t, 9, se.Column)
+
+	_, err = runtime.New("\n\n  null.x;\naddEventListener('fetch', e => {})", runtime.Options{Filename: "w.js"})
+	require.ErrorIs(t, err, runtime.ErrInit)
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "w.js", se.File)
+	require.Equal(t, 3, se.Line)
+	require.Contains(t, err.Error(), "w.js:3:")
+	require.Contains(t, err.Error(), "TypeError")
+
+	_, err = runtime.New("const a = 1;", runtime.Options{Filename: "w.js"})
+	require.ErrorIs(t, err, runtime.ErrNoFetchHandler)
+	require.Contains(t, err.Error(), "w.js:1:1")
+
+	_, err = runtime.New(strings.Repeat(" ", 100)+"addEventListener('fetch', e => {})", runtime.Options{Limits: limits.Limits{CodeSize: 50}})
+	require.ErrorIs(t, err, limits.ErrCodeSize)
+
+	_, err = runtime.New("while (true) {}", runtime.Options{Limits: limits.Limits{InitCPUTime: 20 * time.Millisecond}})
+	require.ErrorIs(t, err, limits.ErrInitCPUTime)
+}
+
+func TestInitPhaseRestrictions(t *testing.T) {
+	w := load(t, `
+		let lateErr = '';
+		const initHeaders = new Headers({ a: '1' });       // constructors are allowed
+		const initB64 = btoa('hi') + atob('aGk=');
+		addEventListener('fetch', (event) => {
+			try { addEventListener('fetch', () => {}) } catch (e) { lateErr = e.name + ': ' + e.message }
+			event.respondWith(new Response(lateErr + '|' + initHeaders.get('a') + '|' + initB64));
+		});`, runtime.Options{})
+	res := w.Get("/")
+	require.Contains(t, res.Text, "TypeError: addEventListener() can only be called during the routine's static initialization")
+	require.Contains(t, res.Text, "|1|aGk=hi")
+
+	_, err := runtime.New(`setTimeout(() => {}, 1); addEventListener('fetch', e => {})`, runtime.Options{})
+	require.ErrorIs(t, err, runtime.ErrInit)
+	require.Contains(t, err.Error(), "TypeError")
+}
+
+func TestCrossRequestObjectThrows(t *testing.T) {
+	// The seed's invalidRequest example.
+	w := load(t, `
+		let invalidRequest = null;
+		let shared = null;
+		addEventListener('fetch', (event) => {
+			event.respondWith(handle(event));
+		});
+		async function handle(event) {
+			if (invalidRequest) {
+				try {
+					invalidRequest.headers.get('user-agent');
+					return new Response('no error');
+				} catch (e) {
+					return new Response(e.name + ': ' + e.message + ' | shared=' + shared);
+				}
+			}
+			invalidRequest = event.request;
+			shared = 'plain string from request 1';
+			return new Response('first');
+		}`, runtime.Options{})
+	require.Equal(t, "first", w.Get("/").Text)
+	res := w.Get("/")
+	require.Contains(t, res.Text, "TypeError: Cannot use a Request object that belongs to a different request")
+	require.Contains(t, res.Text, "shared=plain string from request 1")
+}
+
+func TestWaitUntilRunsAfterResponse(t *testing.T) {
+	done := make(chan string, 1)
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { done <- r.URL.Path })
+	w := load(t, `
+		let log = [];
+		addEventListener('fetch', (event) => {
+			const p = new URL(event.request.url).pathname;
+			if (p === '/log') { event.respondWith(new Response(log.join(','))); return; }
+			event.waitUntil((async () => { for (let i = 0; i < 3; i++) await null; log.push('waited'); })());
+			event.respondWith(new Response('ok'));
+		});`, runtime.Options{Origin: origin, Isolates: 1})
+	require.Equal(t, "ok", w.Get("/").Text)
+	require.Equal(t, "waited", w.Get("/log").Text)
+}
+
+func TestConcurrentRequestsNoLeak(t *testing.T) {
+	logger, logs := quietLogger()
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			event.respondWith((async () => {
+				const n = new URL(event.request.url).searchParams.get('n');
+				await Promise.resolve();
+				return new Response('n=' + n);
+			})());
+		});`, runtime.Options{Logger: logger})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	before := goruntime.NumGoroutine()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for i := 0; i < 1000; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			res, err := client.Get(fmt.Sprintf("%s/?n=%d", srv.URL, i))
+			if err != nil {
+				if bad.Add(1) == 1 {
+					t.Log(err)
+				}
+				return
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if string(b) != fmt.Sprintf("n=%d", i) {
+				if bad.Add(1) == 1 {
+					t.Log(res.StatusCode, string(b))
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	require.Zero(t, bad.Load(), logs.String())
+	client.CloseIdleConnections()
+	require.Eventually(t, func() bool { return goruntime.NumGoroutine() <= before+2 }, 5*time.Second, 20*time.Millisecond,
+		"goroutines: before %d, now %d", before, goruntime.NumGoroutine())
+}
+
+func TestCPULimitRetiresIsolate(t *testing.T) {
+	logger, logs := quietLogger()
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			if (new URL(event.request.url).pathname === '/spin') { while (true) {} }
+			event.respondWith(new Response('fine'));
+		});`, runtime.Options{Logger: logger, Limits: limits.Limits{CPUTime: 20 * time.Millisecond}, Isolates: 1})
+	start := time.Now()
+	res := w.Get("/spin")
+	elapsed := time.Since(start)
+	require.Equal(t, 503, res.StatusCode)
+	require.Less(t, elapsed, time.Second)
+	require.Contains(t, logs.String(), "CPU time limit exceeded")
+	// The isolate is retired right after the response is sent.
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "retiring isolate") }, time.Second, time.Millisecond)
+	m := regexp.MustCompile(`used ([0-9.]+m?s) of CPU time`).FindStringSubmatch(logs.String())
+	require.NotNil(t, m, logs.String())
+	used, err := time.ParseDuration(m[1])
+	require.NoError(t, err)
+	require.Less(t, used, 40*time.Millisecond, "breach must be caught within 2x the budget")
+	require.Eventually(t, func() bool { return w.Get("/").Text == "fine" }, 2*time.Second, 10*time.Millisecond)
+}
+
+func TestClientDisconnectAbortsSignal(t *testing.T) {
+	aborted := make(chan string, 1)
+	// Use a routine with a Go-side report hook.
+	rt, err := runtime.New(`
+		addEventListener('fetch', (event) => {
+			const signal = event.request.signal;
+			event.respondWith(new Promise(() => {
+				signal.addEventListener('abort', () => report(signal.reason.name + ':' + signal.aborted));
+			}));
+		});`, runtime.Options{Install: func(vm *goja.Runtime) error {
+		return vm.Set("report", func(s string) { aborted <- s })
+	}})
+	require.NoError(t, err)
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest("GET", "/", nil).WithContext(ctx)
+	done := make(chan struct{})
+	go func() { rt.ServeHTTP(httptest.NewRecorder(), req); close(done) }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case s := <-aborted:
+		require.Equal(t, "AbortError:true", s)
+	case <-time.After(2 * time.Second):
+		t.Fatal("abort event did not fire")
+	}
+	<-done
+}
+
+func TestGatewayTimeout(t *testing.T) {
+	w := load(t, `addEventListener('fetch', (event) => { event.respondWith(new Promise(() => {})); });`,
+		runtime.Options{Limits: limits.Limits{GatewayTimeout: 50 * time.Millisecond}})
+	start := time.Now()
+	res := w.Get("/")
+	require.Equal(t, 504, res.StatusCode)
+	require.Less(t, time.Since(start), 100*time.Millisecond)
+}
+
+func TestHandleEventObjectAndMultipleListeners(t *testing.T) {
+	w := load(t, `
+		const calls = [];
+		addEventListener('fetch', { handleEvent(e) { calls.push('obj') } });
+		addEventListener('fetch', (e) => { calls.push('fn'); e.respondWith(new Response(calls.join())) });
+		addEventListener('fetch', (e) => { calls.push('never') });
+	`, runtime.Options{Isolates: 1})
+	require.Equal(t, "obj,fn", w.Get("/").Text)
+}
+
+func TestRespondWithTwiceAndLate(t *testing.T) {
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			event.respondWith(new Response('first'));
+			try { event.respondWith(new Response('second')) } catch (e) { globalThis.twice = e.name }
+		});
+		addEventListener('fetch', () => {});
+	`, runtime.Options{Isolates: 1})
+	require.Equal(t, "first", w.Get("/").Text)
+}
+
+func BenchmarkW1HelloInProcess(b *testing.B) {
+	src, err := os.ReadFile("../bench/worker.js")
+	require.NoError(b, err)
+	rt, err := runtime.New(string(src), runtime.Options{})
+	require.NoError(b, err)
+	defer rt.Close()
+	req := httptest.NewRequest("GET", "http://127.0.0.1/hello", nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			rt.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+}
