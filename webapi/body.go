@@ -9,6 +9,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/encoding"
 )
 
 // MaxBufferedBody bounds how many bytes text(), json(), arrayBuffer() and
@@ -62,6 +63,22 @@ func (b *Body) Length() int64 {
 		return 0
 	}
 	return -1
+}
+
+// ReaderBody returns a body read from rc (length -1 when unknown): bodies of
+// subrequest responses and client requests. Nothing is read until script
+// or Go consumes it.
+func ReaderBody(rc io.ReadCloser, length int64) Body {
+	var b Body
+	b.SetReader(rc, length)
+	return b
+}
+
+// BytesBody returns a body holding p (owned by the body from now on).
+func BytesBody(p []byte) Body {
+	var b Body
+	b.SetBytes(p)
+	return b
 }
 
 // SetText makes s the body.
@@ -315,7 +332,7 @@ func decodeUTF8(p []byte) string {
 }
 
 // decodeUTF8Hook replaces invalid sequences (maximal subparts).
-var decodeUTF8Hook = func(p []byte) string { return strings.ToValidUTF8(string(p), "\uFFFD") }
+var decodeUTF8Hook = encoding.DecodeUTF8
 
 // bodyHolder is implemented by Request and Response.
 type bodyHolder interface {

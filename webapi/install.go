@@ -6,6 +6,7 @@ package webapi
 
 import (
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/console"
 	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
 	"github.com/workerhost/workerhost/webapi/encoding"
@@ -20,6 +21,7 @@ func Install(r *realm.Realm) {
 	encoding.Install(r)
 	timers.Install(r)
 	crypto.Install(r)
+	console.Install(r)
 	installHeaders(r)
 	installRequest(r)
 	installResponse(r)

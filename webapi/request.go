@@ -7,6 +7,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/dom"
 )
 
 // Request is the Go side of a JS Request (Fetch §6.4).
@@ -332,6 +333,9 @@ func installRequest(r *realm.Realm) {
 	c.Global()
 }
 
+// Signal returns the request's AbortSignal object (created lazily).
+func (q *Request) Signal(r *realm.Realm) goja.Value { return q.signalFor(r) }
+
 func (q *Request) signalFor(r *realm.Realm) goja.Value {
 	if q.signalObj == nil {
 		if q.signal != nil {
@@ -346,7 +350,19 @@ func (q *Request) signalFor(r *realm.Realm) goja.Value {
 }
 
 // signalHooks connect Request to AbortSignal (webapi/dom).
-var signalHooks struct {
+var signalHooks = struct {
 	fresh  func(r *realm.Realm) *goja.Object                    // a never-aborted signal
 	follow func(r *realm.Realm, parent goja.Value) *goja.Object // a signal that follows parent
+}{
+	fresh: func(r *realm.Realm) *goja.Object {
+		o, _ := dom.NewAbortSignal(r)
+		return o
+	},
+	follow: func(r *realm.Realm, parent goja.Value) *goja.Object {
+		s, ok := dom.SignalFrom(parent)
+		if !ok {
+			panic(r.NewTypeError("Failed to construct 'Request': member signal is not of type AbortSignal."))
+		}
+		return dom.AnySignal(r, s).Object()
+	},
 }

@@ -424,3 +424,9 @@ func installAbortController(r *realm.Realm) *realm.Class {
 	c.Global()
 	return c
 }
+
+// AnySignal returns a new signal that follows signals, as AbortSignal.any
+// does (already aborted if one of them is). Request uses it for its signal.
+func AnySignal(r *realm.Realm, signals ...*AbortSignal) *AbortSignal {
+	return anySignal(r, getState(r), signals)
+}
