@@ -28,6 +28,10 @@ type Limits struct {
 	// Memory bounds the memory of a routine's isolates on this host, in
 	// bytes. Default 128 MB.
 	Memory int64
+	// MaxAllocation bounds what one built-in call may allocate (a string
+	// from repeat/padStart/join, an ArrayBuffer, a typed array): beyond it
+	// the call throws a RangeError. Default Memory/2.
+	MaxAllocation int64
 	// CodeSize bounds the script size in bytes. Default 4 MB.
 	CodeSize int
 	// Subrequests bounds fetch() calls per request. Default 50.
@@ -75,6 +79,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.Memory == 0 {
 		l.Memory = d.Memory
+	}
+	if l.MaxAllocation == 0 {
+		l.MaxAllocation = l.Memory / 2
 	}
 	if l.CodeSize == 0 {
 		l.CodeSize = d.CodeSize

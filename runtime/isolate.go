@@ -80,6 +80,9 @@ func (iso *isolate) init() (err error) {
 			err = &ScriptError{File: opts.Filename, Line: 1, Column: 1, Message: fmt.Sprint(p), Err: ErrInit}
 		}
 	}()
+	if err := limits.InstallGuards(vm, opts.Limits.MaxAllocation); err != nil {
+		return fmt.Errorf("runtime: installing allocation guards: %w", err)
+	}
 	webapi.Install(r)
 	iso.defineGlobals()
 	if opts.Install != nil {

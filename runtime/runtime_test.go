@@ -470,3 +470,15 @@ func TestStackOverflowFailsRequestOnly(t *testing.T) {
 	require.Contains(t, logs.String(), "Maximum call stack size exceeded")
 	require.Equal(t, "ok", w.Get("/").Text)
 }
+
+func TestHostileAllocationsAreRangeErrors(t *testing.T) {
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			const out = [];
+			for (const f of [() => 'x'.repeat(2 ** 30), () => new ArrayBuffer(2 ** 31), () => new Array(2 ** 30).join('ab')]) {
+				try { f(); out.push('no error') } catch (e) { out.push(e.name) }
+			}
+			event.respondWith(new Response(out.join(',')));
+		});`, runtime.Options{})
+	require.Equal(t, "RangeError,RangeError,RangeError", w.Get("/").Text)
+}

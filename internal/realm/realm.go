@@ -89,6 +89,7 @@ func New(opts Options) *Realm {
 		n = DefaultMaxCallStackSize
 	}
 	vm.SetMaxCallStackSize(n)
+	r.bufferCtors() // capture the original constructors before any guard wraps them
 	vm.SetAsyncContextTracker(tracker{r})
 	vm.SetPromiseRejectionTracker(r.trackRejection)
 	return r
