@@ -83,16 +83,27 @@ func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			x.body.SetReader(req.Body, req.ContentLength)
 		}
 	}
+	gateway := time.NewTimer(rt.opts.Limits.GatewayTimeout)
+	defer gateway.Stop()
+	if err := rt.admit(req.Context().Done(), gateway.C); err != nil {
+		switch {
+		case errors.Is(err, limits.ErrQueueFull):
+			rt.opts.Logger.Warn("workerhost: request rejected", "routine", rt.opts.Name, "error", err)
+			http.Error(w, "503 Service Unavailable: too many requests in flight, retry later", http.StatusServiceUnavailable)
+		case errors.Is(err, limits.ErrGatewayTimeout):
+			http.Error(w, "504 Gateway Timeout: no isolate was free in time", http.StatusGatewayTimeout)
+		}
+		return
+	}
 	iso := rt.pick()
 	x.iso = iso
 	iso.inflight.Add(1)
 	if iso.dead.Load() || !iso.r.Loop().Submit(func() { iso.dispatch(x) }) {
 		iso.inflight.Add(-1)
+		rt.leave()
 		http.Error(w, "503 Service Unavailable: the isolate is restarting, retry", http.StatusServiceUnavailable)
 		return
 	}
-	gateway := time.NewTimer(rt.opts.Limits.GatewayTimeout)
-	defer gateway.Stop()
 	var out outcome
 	select {
 	case out = <-x.out:
@@ -203,6 +214,7 @@ func (iso *isolate) dispatch(x *exchange) {
 	if iso.dead.Load() {
 		x.out <- outcome{kind: outError, status: http.StatusServiceUnavailable, err: errRetired}
 		iso.inflight.Add(-1)
+		iso.rt.leave()
 		return
 	}
 	r := iso.r
@@ -506,4 +518,5 @@ func (x *exchange) finish() {
 	}
 	delete(x.iso.exchanges, x)
 	x.iso.inflight.Add(-1)
+	x.iso.rt.leave()
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -106,6 +107,9 @@ type Routine struct {
 	mu       sync.Mutex // guards growth and replacement of the pool
 	growing  atomic.Bool
 	closed   atomic.Bool
+	active   atomic.Int64  // requests admitted and not finished
+	waiting  atomic.Int64  // requests queued for admission
+	freed    chan struct{} // a token per release while requests wait
 	wg       sync.WaitGroup // isolates' loops
 }
 
@@ -125,7 +129,7 @@ func New(source string, opts Options) (*Routine, error) {
 	if err != nil {
 		return nil, compileError(opts.Filename, err)
 	}
-	rt := &Routine{opts: opts, prog: prog}
+	rt := &Routine{opts: opts, prog: prog, freed: make(chan struct{}, opts.Limits.MaxQueue)}
 	iso, err := rt.newIsolate()
 	if err != nil {
 		return nil, err
@@ -206,6 +210,55 @@ func (rt *Routine) Close() error {
 	}
 	rt.wg.Wait()
 	return nil
+}
+
+// admit waits until fewer than Isolates × MaxConcurrentPerIsolate requests
+// are in flight. At most MaxQueue requests wait; beyond that, or when the
+// client leaves or deadline fires first, it fails.
+func (rt *Routine) admit(done <-chan struct{}, deadline <-chan time.Time) error {
+	capacity := int64(rt.opts.Isolates * rt.opts.Limits.MaxConcurrentPerIsolate)
+	queued := false
+	defer func() {
+		if queued {
+			rt.waiting.Add(-1)
+		}
+	}()
+	for {
+		n := rt.active.Load()
+		if n < capacity {
+			if rt.active.CompareAndSwap(n, n+1) {
+				return nil
+			}
+			continue
+		}
+		if !queued {
+			if rt.waiting.Add(1) > int64(rt.opts.Limits.MaxQueue) {
+				rt.waiting.Add(-1)
+				return limits.ErrQueueFull
+			}
+			queued = true
+		}
+		select {
+		case <-rt.freed:
+		case <-done:
+			return errClientGone
+		case <-deadline:
+			return limits.ErrGatewayTimeout
+		}
+	}
+}
+
+var errClientGone = errors.New("the client closed the connection")
+
+// leave releases an admission slot and wakes a queued request.
+func (rt *Routine) leave() {
+	rt.active.Add(-1)
+	if rt.waiting.Load() > 0 {
+		select {
+		case rt.freed <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // pick returns the least-loaded live isolate, growing the pool in the

@@ -482,3 +482,30 @@ func TestHostileAllocationsAreRangeErrors(t *testing.T) {
 		});`, runtime.Options{})
 	require.Equal(t, "RangeError,RangeError,RangeError", w.Get("/").Text)
 }
+
+func TestConcurrencyQueueThen503(t *testing.T) {
+	w := load(t, `addEventListener('fetch', (event) => {
+		event.respondWith(new Promise((resolve) => setTimeout(() => resolve(new Response('ok')), 100)));
+	});`, runtime.Options{Isolates: 1, Limits: limits.Limits{MaxConcurrentPerIsolate: 2, MaxQueue: 2}})
+	var wg sync.WaitGroup
+	codes := make([]int, 6)
+	for i := range codes {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			codes[i] = w.Get("/").StatusCode
+		}(i)
+	}
+	wg.Wait()
+	ok, busy := 0, 0
+	for _, c := range codes {
+		switch c {
+		case 200:
+			ok++
+		case 503:
+			busy++
+		}
+	}
+	require.Equal(t, 4, ok, "2 in flight + 2 queued are served: %v", codes)
+	require.Equal(t, 2, busy, "the rest get 503: %v", codes)
+}
