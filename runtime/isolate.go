@@ -30,6 +30,9 @@ type isolate struct {
 	clock     threadClock
 	taskSeq   atomic.Uint64
 	firedSeq  atomic.Uint64
+	memSeq    atomic.Uint64 // task stopped by the memory watchdog
+	memGrown  atomic.Int64
+	unwatch   func()
 	taskStart atomic.Int64 // CPU (or wall) clock reading at task start
 	budget    atomic.Int64 // CPU time the running task may use; 0: none
 	taskCtx   *realm.Context
@@ -52,6 +55,7 @@ func (rt *Routine) newIsolate() (*isolate, error) {
 	iso.r.OnFatal = func(ctx *realm.Context, err error) { iso.retire(err, ctx) }
 	iso.watchdog = time.AfterFunc(time.Hour, iso.fire)
 	iso.watchdog.Stop()
+	iso.unwatch = limits.WatchMemory(iso)
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
@@ -65,6 +69,7 @@ func (rt *Routine) newIsolate() (*isolate, error) {
 	if err := <-errc; err != nil {
 		iso.r.Loop().Stop()
 		iso.watchdog.Stop()
+		iso.unwatch()
 		return nil, err
 	}
 	return iso, nil
@@ -224,6 +229,13 @@ func (iso *isolate) TaskEnd(ctx *realm.Context) {
 	iso.disarm()
 	c := cpuOf(ctx)
 	c.d += used
+	if seq := iso.taskSeq.Load(); iso.memSeq.Load() == seq {
+		iso.memSeq.Store(0)
+		err := fmt.Errorf("%w: the heap grew by %d MiB during a task of request %s (limit %d MiB)",
+			limits.ErrMemory, iso.memGrown.Load()>>20, ctx.IDString(), iso.rt.opts.Limits.Memory>>20)
+		iso.retire(err, ctx)
+		return
+	}
 	if iso.firedSeq.Load() == iso.taskSeq.Load() || c.d > iso.rt.opts.Limits.CPUTime {
 		iso.firedSeq.Store(0)
 		err := fmt.Errorf("%w: request %s used %v of CPU time (limit %v)", limits.ErrCPUTime, ctx.IDString(), c.d.Round(time.Microsecond), iso.rt.opts.Limits.CPUTime)
@@ -293,9 +305,32 @@ func (iso *isolate) retire(err error, offender *realm.Context) {
 	go iso.rt.replace(iso)
 	iso.r.Loop().Stop()
 	iso.watchdog.Stop()
+	iso.unwatch()
 }
 
 var errRetired = errors.New("isolate retired")
+
+// RunningTask implements limits.Watched.
+func (iso *isolate) RunningTask() uint64 {
+	if iso.budget.Load() == 0 {
+		return 0
+	}
+	return iso.taskSeq.Load()
+}
+
+// MemoryLimit implements limits.Watched.
+func (iso *isolate) MemoryLimit() int64 { return iso.rt.opts.Limits.Memory }
+
+// MemoryExceeded implements limits.Watched: stop the task; TaskEnd retires
+// the isolate.
+func (iso *isolate) MemoryExceeded(seq uint64, grown int64) {
+	if iso.taskSeq.Load() != seq {
+		return
+	}
+	iso.memGrown.Store(grown)
+	iso.memSeq.Store(seq)
+	iso.r.Interrupt(limits.ErrMemory)
+}
 
 // shutdown stops the isolate (Close): requests in flight fail.
 func (iso *isolate) shutdown(err error) {
@@ -310,4 +345,5 @@ func (iso *isolate) shutdown(err error) {
 		iso.r.Loop().Stop()
 	}
 	iso.watchdog.Stop()
+	iso.unwatch()
 }

@@ -509,3 +509,20 @@ func TestConcurrencyQueueThen503(t *testing.T) {
 	require.Equal(t, 4, ok, "2 in flight + 2 queued are served: %v", codes)
 	require.Equal(t, 2, busy, "the rest get 503: %v", codes)
 }
+
+func TestMemoryLimitRetiresIsolate(t *testing.T) {
+	logger, logs := quietLogger()
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			if (new URL(event.request.url).pathname === '/grow') {
+				const a = [];
+				for (;;) a.push('x'.repeat(1 << 20) + a.length);
+			}
+			event.respondWith(new Response('fine'));
+		});`, runtime.Options{Logger: logger, Isolates: 1,
+		Limits: limits.Limits{Memory: 32 << 20, CPUTime: 5 * time.Second}})
+	res := w.Get("/grow")
+	require.Equal(t, 503, res.StatusCode)
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "memory limit exceeded") }, time.Second, time.Millisecond, logs.String())
+	require.Eventually(t, func() bool { return w.Get("/").Text == "fine" }, 2*time.Second, 10*time.Millisecond)
+}
