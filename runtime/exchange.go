@@ -14,6 +14,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/workerhost/workerhost/fetch"
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/webapi"
@@ -81,6 +82,9 @@ func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			req.Body = io.NopCloser(bytes.NewReader(p))
 		} else {
 			x.body.SetReader(req.Body, req.ContentLength)
+			// The script may stream its response while it still reads
+			// the request body (an echo or a transform).
+			_ = http.NewResponseController(w).EnableFullDuplex()
 		}
 	}
 	gateway := time.NewTimer(rt.opts.Limits.GatewayTimeout)
@@ -219,6 +223,7 @@ func (iso *isolate) dispatch(x *exchange) {
 	}
 	r := iso.r
 	x.ctx = r.NewContext(context.WithoutCancel(x.req.Context()), "")
+	fetch.SetIncomingHops(x.ctx, fetch.HopsFromHeader(x.req.Header))
 	x.pending = 1 // the response
 	iso.exchanges[x] = struct{}{}
 	x.wallTimer = time.AfterFunc(iso.rt.opts.Limits.WallTime, func() {
@@ -234,7 +239,7 @@ func (iso *isolate) fire1(x *exchange) {
 	r := iso.r
 	vm := r.VM()
 	evObj, ev := webapi.NewFetchEvent(r, x.ctx, func() goja.Value {
-		obj, _ := webapi.NewIncomingRequest(r, x.ctx, webapi.IncomingRequest{
+		obj, q := webapi.NewIncomingRequest(r, x.ctx, webapi.IncomingRequest{
 			Method: x.req.Method, URL: requestURL(x.req), Header: x.req.Header, Body: x.body,
 			Signal: func(r *realm.Realm) *goja.Object {
 				o, s := dom.NewAbortSignal(r)
@@ -242,6 +247,7 @@ func (iso *isolate) fire1(x *exchange) {
 				return o
 			},
 		})
+		fetch.MarkIncoming(x.ctx, q)
 		return obj
 	}, x)
 	x.evObj = evObj

@@ -89,6 +89,7 @@ func (iso *isolate) init() (err error) {
 		return fmt.Errorf("runtime: installing allocation guards: %w", err)
 	}
 	webapi.Install(r)
+	iso.rt.installFetch(r)
 	iso.defineGlobals()
 	if opts.Install != nil {
 		if err := opts.Install(vm); err != nil {

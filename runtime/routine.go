@@ -19,6 +19,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
 
+	"github.com/workerhost/workerhost/fetch"
+	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/limits"
 )
 
@@ -43,6 +45,17 @@ type Options struct {
 	Debug bool
 	// Limits are the budgets; zero fields take EdgeRoutine's defaults.
 	Limits limits.Limits
+	// Hosts are the domain names this routine serves. fetch() to them goes
+	// to Origin in-process, and other routines in the process may not
+	// fetch them (the loop guard, via Registry).
+	Hosts []string
+	// Fetch configures outbound fetch(): transport, allowlist, SSRF guard,
+	// hooks. Its RoutineName, OwnHosts, Subrequests (from Limits), Origin
+	// (from Origin, when set) and Registry are filled in by New.
+	Fetch fetch.Config
+	// Registry records which routine serves which host in this process
+	// (default: one registry shared by the whole process).
+	Registry *fetch.Registry
 	// Install, if set, runs on every new isolate after the Web APIs are
 	// installed and before the script: embedders add globals here. It
 	// runs on the isolate's loop goroutine.
@@ -62,12 +75,27 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.Limits = o.Limits.WithDefaults()
+	f := &o.Fetch
+	f.RoutineName = o.Name
+	if f.Subrequests == 0 {
+		f.Subrequests = o.Limits.Subrequests
+	}
+	if f.Origin == nil && o.Origin != nil {
+		f.Origin = o.Origin
+	}
+	f.OwnHosts = append(f.OwnHosts, o.Hosts...)
+	if o.Registry == nil {
+		o.Registry = defaultRegistry
+	}
+	f.Registry = o.Registry
 	if o.Origin == nil {
 		o.Origin = http.HandlerFunc(noOrigin)
 	}
-	o.Limits = o.Limits.WithDefaults()
 	return o
 }
+
+var defaultRegistry = fetch.NewRegistry()
 
 func noOrigin(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "502 Bad Gateway: the routine did not respond and no origin is configured", http.StatusBadGateway)
@@ -110,6 +138,8 @@ type Routine struct {
 	active   atomic.Int64  // requests admitted and not finished
 	waiting  atomic.Int64  // requests queued for admission
 	freed    chan struct{} // a token per release while requests wait
+
+	installFetch func(*realm.Realm)
 	wg       sync.WaitGroup // isolates' loops
 }
 
@@ -130,8 +160,17 @@ func New(source string, opts Options) (*Routine, error) {
 		return nil, compileError(opts.Filename, err)
 	}
 	rt := &Routine{opts: opts, prog: prog, freed: make(chan struct{}, opts.Limits.MaxQueue)}
+	rt.installFetch = fetch.Installer(opts.Fetch)
+	if len(opts.Hosts) > 0 {
+		if err := opts.Registry.Register(opts.Name, opts.Hosts...); err != nil {
+			return nil, err
+		}
+	}
 	iso, err := rt.newIsolate()
 	if err != nil {
+		if len(opts.Hosts) > 0 {
+			opts.Registry.Unregister(opts.Name)
+		}
 		return nil, err
 	}
 	rt.isolates.Store(&[]*isolate{iso})
@@ -196,6 +235,10 @@ func (rt *Routine) Isolates() int {
 	return 0
 }
 
+// InFlight returns how many requests are being handled (including those
+// whose waitUntil work or streamed body is still running).
+func (rt *Routine) InFlight() int { return int(rt.active.Load()) }
+
 // Close stops every isolate after the requests in flight end (their
 // contexts are cancelled). It waits for the loops to exit.
 func (rt *Routine) Close() error {
@@ -209,6 +252,9 @@ func (rt *Routine) Close() error {
 		iso.shutdown(ErrClosed)
 	}
 	rt.wg.Wait()
+	if len(rt.opts.Hosts) > 0 {
+		rt.opts.Registry.Unregister(rt.opts.Name)
+	}
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stretchr/testify/require"
 
+	"github.com/workerhost/workerhost/fetch"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/runtime"
 	"github.com/workerhost/workerhost/runtime/runtimetest"
@@ -525,4 +526,49 @@ func TestMemoryLimitRetiresIsolate(t *testing.T) {
 	require.Equal(t, 503, res.StatusCode)
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "memory limit exceeded") }, time.Second, time.Millisecond, logs.String())
 	require.Eventually(t, func() bool { return w.Get("/").Text == "fine" }, 2*time.Second, 10*time.Millisecond)
+}
+
+func TestFetchProxyAndOrigin(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Up", "1")
+		fmt.Fprintf(w, "upstream %s hops=%s", r.URL.Path, r.Header.Get("X-Workerhost-Hops"))
+	}))
+	defer upstream.Close()
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "origin %s", r.URL.Path) })
+	w := load(t, `
+		addEventListener('fetch', (event) => {
+			const url = new URL(event.request.url);
+			event.respondWith((async () => {
+				if (url.pathname === '/origin') return fetch(event.request);
+				if (url.pathname === '/budget') {
+					let n = 0;
+					try { for (;;) { await fetch(UPSTREAM + '/x'); n++ } } catch (e) { return new Response(n + ' ' + e.name + ': ' + e.message) }
+				}
+				const up = await fetch(UPSTREAM + url.pathname);
+				const headers = new Headers(up.headers);
+				headers.set('x-proxied-by', 'worker');
+				return new Response(up.body, { status: up.status, headers });
+			})());
+		});`, runtime.Options{Origin: origin, Fetch: fetch.Config{AllowPrivate: true}, Install: func(vm *goja.Runtime) error {
+		return vm.Set("UPSTREAM", upstream.URL)
+	}})
+	res := w.Get("/a")
+	require.Equal(t, "upstream /a hops=1", res.Text)
+	require.Equal(t, "worker", res.Header.Get("X-Proxied-By"))
+	require.Equal(t, "1", res.Header.Get("X-Up"))
+	require.Equal(t, "origin /origin", w.Get("/origin").Text)
+	res = w.Get("/budget")
+	require.Contains(t, res.Text, "50 TypeError")
+	require.Contains(t, res.Text, "subrequest")
+}
+
+func TestFetchBlocksPrivateByDefault(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "reached") }))
+	defer upstream.Close()
+	w := load(t, `addEventListener('fetch', (event) => {
+		event.respondWith(fetch(UPSTREAM).then(r => r.text(), e => e.name + ': ' + e.message).then(t => new Response(t)));
+	});`, runtime.Options{Install: func(vm *goja.Runtime) error { return vm.Set("UPSTREAM", upstream.URL) }})
+	res := w.Get("/")
+	require.Contains(t, res.Text, "TypeError")
+	require.NotContains(t, res.Text, "reached")
 }

@@ -6,10 +6,12 @@ package webapi
 
 import (
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/streams"
 	"github.com/workerhost/workerhost/webapi/console"
 	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
 	"github.com/workerhost/workerhost/webapi/encoding"
+	"github.com/workerhost/workerhost/webapi/structuredclone"
 	"github.com/workerhost/workerhost/webapi/timers"
 	"github.com/workerhost/workerhost/webapi/url"
 )
@@ -20,8 +22,10 @@ func Install(r *realm.Realm) {
 	url.Install(r)
 	encoding.Install(r)
 	timers.Install(r)
+	structuredclone.Install(r)
 	crypto.Install(r)
 	console.Install(r)
+	streams.Install(r)
 	installHeaders(r)
 	installRequest(r)
 	installResponse(r)

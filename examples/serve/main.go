@@ -17,9 +17,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/workerhost/workerhost/fetch"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/runtime"
 )
@@ -54,6 +56,10 @@ func run(args []string) error {
 	stack := fs.Int("max-call-stack", d.MaxCallStackSize, "JS call depth before a RangeError")
 	conc := fs.Int("max-concurrent-per-isolate", d.MaxConcurrentPerIsolate, "requests in flight on one isolate before requests queue")
 	queue := fs.Int("max-queue", d.MaxQueue, "requests waiting for an isolate before clients get 503")
+	maxAlloc := fs.Int64("max-allocation", 0, "largest single allocation by one built-in call, in bytes (default memory/2)")
+	hosts := fs.String("hosts", "", "comma-separated domain names this routine serves (fetch() to them goes to -origin)")
+	allowedHosts := fs.String("allowed-hosts", "", "comma-separated hosts fetch() may reach (exact, *.domain, IP or CIDR; default any public host)")
+	allowPrivate := fs.Bool("allow-private", false, "let fetch() reach loopback and private network addresses (SSRF guard off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -70,8 +76,10 @@ func run(args []string) error {
 		Limits: limits.Limits{
 			CPUTime: *cpu, InitCPUTime: *initCPU, WallTime: *wall, GatewayTimeout: *gateway,
 			Memory: *memory, CodeSize: *codeSize, Subrequests: *subreq, MaxCallStackSize: *stack,
-			MaxConcurrentPerIsolate: *conc, MaxQueue: *queue,
+			MaxConcurrentPerIsolate: *conc, MaxQueue: *queue, MaxAllocation: *maxAlloc,
 		},
+		Hosts: splitList(*hosts),
+		Fetch: fetch.Config{AllowedHosts: splitList(*allowedHosts), AllowPrivate: *allowPrivate},
 	}
 	if *origin != "" {
 		u, err := url.Parse(*origin)
@@ -106,4 +114,14 @@ func run(args []string) error {
 	case <-stop:
 		return srv.Close()
 	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

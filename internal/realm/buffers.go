@@ -8,6 +8,12 @@ import (
 
 var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 
+var numericKinds = map[reflect.Kind]bool{
+	reflect.Int8: true, reflect.Uint8: true, reflect.Int16: true, reflect.Uint16: true,
+	reflect.Int32: true, reflect.Uint32: true, reflect.Int64: true, reflect.Uint64: true,
+	reflect.Float32: true, reflect.Float64: true,
+}
+
 type bufferCtors struct {
 	uint8Array *goja.Object
 	dataView   *goja.Object
@@ -38,13 +44,23 @@ func (r *Realm) Bytes(v goja.Value) ([]byte, bool) {
 	t := o.ExportType()
 	switch {
 	case t == arrayBufferType:
-		return o.Export().(goja.ArrayBuffer).Bytes(), true
-	case t != nil && t.Kind() == reflect.Slice:
-		// typed arrays export as slices of their element type
+		ab := o.Export().(goja.ArrayBuffer)
+		if ab.Detached() {
+			return []byte{}, true
+		}
+		return ab.Bytes(), true
+	case t != nil && t.Kind() == reflect.Slice && numericKinds[t.Elem().Kind()]:
+		// typed arrays export as slices of their element type (plain
+		// arrays export as []interface{} and are not BufferSources)
 	default:
 		if dv := r.bufferCtors().dataView; dv == nil || !r.vm.InstanceOf(o, dv) {
 			return nil, false
 		}
+	}
+	// A view on a detached buffer has byteLength 0; goja's export of it
+	// would point at freed memory, so never export it.
+	if bl := o.Get("byteLength"); bl == nil || bl.ToInteger() == 0 {
+		return []byte{}, true
 	}
 	var b []byte
 	if err := r.vm.ExportTo(o, &b); err != nil {
