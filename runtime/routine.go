@@ -140,7 +140,7 @@ type Routine struct {
 	freed    chan struct{} // a token per release while requests wait
 
 	installFetch func(*realm.Realm)
-	wg       sync.WaitGroup // isolates' loops
+	wg           sync.WaitGroup // isolates' loops
 }
 
 // New compiles source, creates the first isolate (running the script's
