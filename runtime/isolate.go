@@ -11,6 +11,7 @@ import (
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/webapi"
+	"github.com/workerhost/workerhost/webapi/fileapi"
 )
 
 // isolate is one VM and its loop goroutine. Fields without atomics are
@@ -89,6 +90,7 @@ func (iso *isolate) init() (err error) {
 		return fmt.Errorf("runtime: installing allocation guards: %w", err)
 	}
 	webapi.Install(r)
+	fileapi.SetMaxBlobSize(r, opts.Limits.MaxAllocation)
 	iso.rt.installFetch(r)
 	iso.defineGlobals()
 	if opts.Install != nil {

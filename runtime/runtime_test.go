@@ -398,6 +398,7 @@ func BenchmarkW1HelloInProcess(b *testing.B) {
 	defer rt.Close()
 	req := httptest.NewRequest("GET", "http://127.0.0.1/hello", nil)
 	b.ReportAllocs()
+	b.SetParallelism(16) // keep both isolates busy, as 64 connections would
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

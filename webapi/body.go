@@ -10,6 +10,8 @@ import (
 
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi/encoding"
+	"github.com/workerhost/workerhost/webapi/fileapi"
+	"github.com/workerhost/workerhost/webapi/url"
 )
 
 // MaxBufferedBody bounds how many bytes text(), json(), arrayBuffer() and
@@ -127,45 +129,27 @@ func (b *Body) extract(r *realm.Realm, v goja.Value) {
 			*b = Body{stream: o, length: -1}
 			return
 		}
-		if ext, ok := extractHooks[classOf(o)]; ok {
-			ext(r, b, o)
+		if data, typ, ok := fileapi.BlobFrom(o); ok {
+			// Blobs are immutable but arrayBuffer() hands the bytes to
+			// script, so the body gets its own copy.
+			b.SetBytes(append([]byte(nil), data...))
+			b.ContentType = typ
 			return
 		}
-		if other, ok := realm.Unwrap[bodyExtractor](o); ok {
-			other.extractBody(r, b)
+		if fd, ok := fileapi.FormDataFrom(o); ok {
+			body, typ := fileapi.SerializeMultipart(fd)
+			b.SetBytes(body)
+			b.ContentType = typ
+			return
+		}
+		if sp, ok := realm.Unwrap[*url.SearchParams](o); ok {
+			b.SetText(sp.String())
+			b.ContentType = "application/x-www-form-urlencoded;charset=UTF-8"
 			return
 		}
 	}
 	b.SetText(usvString(v))
 	b.ContentType = "text/plain;charset=UTF-8"
-}
-
-// bodyExtractor is implemented by host objects that can be a BodyInit
-// (URLSearchParams, Blob, FormData).
-type bodyExtractor interface {
-	realm.HostObject
-	extractBody(r *realm.Realm, b *Body)
-}
-
-// extractHooks lets other packages' host objects become bodies, keyed by
-// their toStringTag (set by RegisterBodyInit).
-var extractHooks = map[string]func(r *realm.Realm, b *Body, o *goja.Object){}
-
-// RegisterBodyInit makes objects whose Symbol.toStringTag is tag usable as
-// a BodyInit: extract fills the body (bytes, text or stream) and its type.
-// Call it from an init function.
-func RegisterBodyInit(tag string, extract func(r *realm.Realm, b *Body, o *goja.Object)) {
-	extractHooks[tag] = extract
-}
-
-func classOf(o *goja.Object) string {
-	if len(extractHooks) == 0 {
-		return ""
-	}
-	if t := o.GetSymbol(goja.SymToStringTag); t != nil && !goja.IsUndefined(t) {
-		return t.String()
-	}
-	return ""
 }
 
 // usvString converts a JS value to a Go string, replacing lone surrogates.
@@ -425,14 +409,15 @@ func addBodyConsumer(r *realm.Realm, c *realm.Class, name, method string, conver
 	})
 }
 
-// BodyConsumer is a body-reading method contributed by another package.
-type BodyConsumer struct {
-	Method  string
-	Convert func(r *realm.Realm, p []byte, contentType string) goja.Value
+func defineBodyConsumers(r *realm.Realm, c *realm.Class, name string) {
+	addBodyConsumer(r, c, name, "blob", func(p []byte, ct string) goja.Value {
+		return fileapi.NewBlob(r, p, ct)
+	})
+	addBodyConsumer(r, c, name, "formData", func(p []byte, ct string) goja.Value {
+		fd, err := fileapi.ParseFormData(r, p, ct)
+		if err != nil {
+			panic(r.NewTypeError(err.Error()))
+		}
+		return fd
+	})
 }
-
-var bodyConsumers []BodyConsumer
-
-// RegisterBodyConsumer adds a method (e.g. "blob", "formData") to the
-// Request and Response prototypes of every realm. Call it from an init function.
-func RegisterBodyConsumer(c BodyConsumer) { bodyConsumers = append(bodyConsumers, c) }

@@ -11,6 +11,7 @@ import (
 	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
 	"github.com/workerhost/workerhost/webapi/encoding"
+	"github.com/workerhost/workerhost/webapi/fileapi"
 	"github.com/workerhost/workerhost/webapi/structuredclone"
 	"github.com/workerhost/workerhost/webapi/timers"
 	"github.com/workerhost/workerhost/webapi/url"
@@ -23,6 +24,7 @@ func Install(r *realm.Realm) {
 	encoding.Install(r)
 	timers.Install(r)
 	structuredclone.Install(r)
+	fileapi.Install(r)
 	crypto.Install(r)
 	console.Install(r)
 	streams.Install(r)

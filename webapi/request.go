@@ -305,10 +305,7 @@ func installRequest(r *realm.Realm) {
 		return this(call).signalFor(r)
 	})
 	defineBodyMixin(r, c, "Request")
-	for _, bc := range bodyConsumers {
-		conv := bc.Convert
-		addBodyConsumer(r, c, "Request", bc.Method, func(p []byte, ct string) goja.Value { return conv(r, p, ct) })
-	}
+	defineBodyConsumers(r, c, "Request")
 	c.Method("clone", 0, func(call goja.FunctionCall) goja.Value {
 		q := this(call)
 		if q.body.Used(r) {

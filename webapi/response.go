@@ -22,6 +22,10 @@ type Response struct {
 	headersObj *goja.Object
 	hdrSrc     http.Header
 	hdrGuard   Guard
+	// defaultType is the Content-Type extracted from the body, added to
+	// the headers when they are first materialised (most responses never
+	// have their headers read by script).
+	defaultType string
 }
 
 func (s *Response) bodyOf() *Body        { return &s.body }
@@ -37,10 +41,19 @@ func (s *Response) Headers(r *realm.Realm) *Headers { return s.headersFor(r) }
 func (s *Response) headersFor(r *realm.Realm) *Headers {
 	if s.headers == nil {
 		if r == nil {
-			return &Headers{lazy: s.hdrSrc, guard: s.hdrGuard}
+			h := &Headers{lazy: s.hdrSrc, guard: s.hdrGuard}
+			if s.defaultType != "" {
+				h.lazy = nil
+				h.list = []header{{"content-type", s.defaultType}}
+			}
+			return h
 		}
 		s.headersObj, s.headers = NewHeadersFrom(r, s.hdrSrc, s.hdrGuard)
 		s.headers.BindTo(s.Owner())
+		if s.defaultType != "" {
+			s.headers.list = append(s.headers.list, header{"content-type", s.defaultType})
+			s.defaultType = ""
+		}
 	}
 	return s.headers
 }
@@ -48,6 +61,9 @@ func (s *Response) headersFor(r *realm.Realm) *Headers {
 // HTTPHeader returns the response headers as an http.Header.
 func (s *Response) HTTPHeader() http.Header {
 	if s.headers == nil {
+		if s.defaultType != "" {
+			return http.Header{"Content-Type": {s.defaultType}}
+		}
 		if s.hdrSrc == nil {
 			return http.Header{}
 		}
@@ -113,9 +129,10 @@ func initResponse(r *realm.Realm, s *Response, init goja.Value, hasBody bool, bo
 			panic(r.NewTypeError("Failed to construct '" + what + "': Response with null body status cannot have body"))
 		}
 		if bodyType != "" {
-			h := s.headersFor(r)
-			if !h.HasName("content-type") {
-				h.AppendValue("content-type", bodyType)
+			if s.headers == nil {
+				s.defaultType = bodyType
+			} else if !s.headers.HasName("content-type") {
+				s.headers.AppendValue("content-type", bodyType)
 			}
 		}
 	}
@@ -161,10 +178,7 @@ func installResponse(r *realm.Realm) {
 		return s.headersObj
 	})
 	defineBodyMixin(r, c, "Response")
-	for _, bc := range bodyConsumers {
-		conv := bc.Convert
-		addBodyConsumer(r, c, "Response", bc.Method, func(p []byte, ct string) goja.Value { return conv(r, p, ct) })
-	}
+	defineBodyConsumers(r, c, "Response")
 	c.Method("clone", 0, func(call goja.FunctionCall) goja.Value {
 		s := this(call)
 		if s.body.Used(r) {

@@ -138,3 +138,44 @@ func TestObjectsBoundToRequest(t *testing.T) {
 	require.Equal(t, "2", e.MustRun(`shared.get('b')`))
 	require.Equal(t, "2", e.MustRun(`shared.get('b')`))
 }
+
+func TestBodiesFromBlobFormDataAndSearchParams(t *testing.T) {
+	e := env(t)
+	require.Equal(t, "text/x|abc|3", e.MustRun(`(async () => {
+		const r = new Response(new Blob(['abc'], {type: 'text/x'}));
+		const b = await r.blob();
+		return [r.headers.get('content-type'), await b.text(), b.size].join('|');
+	})()`))
+	require.Equal(t, "application/x-www-form-urlencoded;charset=UTF-8|a=1&b=x+y", e.MustRun(`(async () => {
+		const r = new Request('http://x/', {method: 'POST', body: new URLSearchParams({a: '1', b: 'x y'})});
+		return r.headers.get('content-type') + '|' + await r.text();
+	})()`))
+	require.Equal(t, "true|1|hello.txt|hi", e.MustRun(`(async () => {
+		const fd = new FormData(); fd.append('a', '1'); fd.append('f', new Blob(['hi']), 'hello.txt');
+		const r = new Response(fd);
+		const ct = r.headers.get('content-type');
+		const back = await r.formData();
+		return [ct.startsWith('multipart/form-data; boundary='), back.get('a'), back.get('f').name, await back.get('f').text()].join('|');
+	})()`))
+	require.Equal(t, "x=1,y=2", e.MustRun(`(async () => {
+		const r = new Response('x=1&y=2', {headers: {'content-type': 'application/x-www-form-urlencoded'}});
+		return [...(await r.formData())].map(([k, v]) => k + '=' + v).join(',');
+	})()`))
+	require.Equal(t, "TypeError", e.Run(`new Response('nope').formData()`).Name)
+	require.Equal(t, "hello|true", e.MustRun(`(async () => {
+		const r = new Response('hello');
+		const reader = r.body.getReader();
+		const { value } = await reader.read();
+		return new TextDecoder().decode(value) + '|' + r.bodyUsed;
+	})()`))
+	require.Equal(t, "TypeError", e.Run(`(async () => { const r = new Response('x'); r.body.getReader(); await r.text() })()`).Name)
+	require.Equal(t, "streamed", e.MustRun(`(async () => {
+		const s = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('stream')); c.enqueue(new TextEncoder().encode('ed')); c.close() } });
+		return await new Response(s).text();
+	})()`))
+	require.Equal(t, "a|a", e.MustRun(`(async () => {
+		const r = new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('a')); c.close() } }));
+		const c2 = r.clone();
+		return await r.text() + '|' + await c2.text();
+	})()`))
+}

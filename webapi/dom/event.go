@@ -205,7 +205,7 @@ func readEventInit(e *Event, typ string, dict *goja.Object) {
 func installEvent(r *realm.Realm) *realm.Class {
 	vm := r.VM()
 	var c *realm.Class
-	c = r.NewClass("Event", 1, func(call goja.ConstructorCall) *goja.Object {
+	c = r.NewClassExact("Event", 1, func(call goja.ConstructorCall) *goja.Object {
 		requireCtorArgs(r, call, 1, "Event")
 		typ := toDOMString(r, call.Argument(0))
 		dict := dictionary(r, call.Argument(1), "Failed to construct 'Event'", "EventInit")
@@ -315,7 +315,7 @@ func installCustomEvent(r *realm.Realm, parent *realm.Class) *realm.Class {
 	this := func(call goja.FunctionCall) *CustomEvent {
 		return realm.This[*CustomEvent](r, call, "CustomEvent")
 	}
-	c = r.NewClass("CustomEvent", 1, func(call goja.ConstructorCall) *goja.Object {
+	c = r.NewClassExact("CustomEvent", 1, func(call goja.ConstructorCall) *goja.Object {
 		requireCtorArgs(r, call, 1, "CustomEvent")
 		typ := toDOMString(r, call.Argument(0))
 		dict := dictionary(r, call.Argument(1), "Failed to construct 'CustomEvent'", "CustomEventInit")
