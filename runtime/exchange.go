@@ -223,7 +223,9 @@ func (iso *isolate) dispatch(x *exchange) {
 	}
 	r := iso.r
 	x.ctx = r.NewContext(context.WithoutCancel(x.req.Context()), "")
-	fetch.SetIncomingHops(x.ctx, fetch.HopsFromHeader(x.req.Header))
+	if hops := fetch.HopsFromHeader(x.req.Header); hops > 0 {
+		fetch.SetIncomingHops(x.ctx, hops)
+	}
 	x.pending = 1 // the response
 	iso.exchanges[x] = struct{}{}
 	x.wallTimer = time.AfterFunc(iso.rt.opts.Limits.WallTime, func() {
@@ -291,6 +293,14 @@ func (x *exchange) RespondWith(v goja.Value) {
 	if resp, ok := webapi.ResponseFrom(v); ok {
 		x.deliver(resp)
 		return
+	}
+	// An async handler that did not await has already fulfilled its
+	// promise: take the Response without a round of promise reactions.
+	if o, ok := v.(*goja.Object); ok {
+		if p, ok := o.Export().(*goja.Promise); ok && p.State() == goja.PromiseStateFulfilled {
+			x.respondSettled(p.Result())
+			return
+		}
 	}
 	x.iso.promiseHelpers().respond(v, x.evObj)
 }

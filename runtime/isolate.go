@@ -40,11 +40,6 @@ type isolate struct {
 	initing   bool
 }
 
-type cpuKey struct{}
-
-// cpuUsed is the CPU time charged to a request so far.
-type cpuUsed struct{ d time.Duration }
-
 func (rt *Routine) newIsolate() (*isolate, error) {
 	iso := &isolate{rt: rt, exchanges: map[*exchange]struct{}{}}
 	iso.r = realm.New(realm.Options{
@@ -200,7 +195,7 @@ func (iso *isolate) TaskStart(ctx *realm.Context) {
 	if ctx == nil {
 		return
 	}
-	left := iso.rt.opts.Limits.CPUTime - cpuOf(ctx).d
+	left := iso.rt.opts.Limits.CPUTime - ctx.CPU()
 	if left <= 0 {
 		left = time.Microsecond
 	}
@@ -230,8 +225,7 @@ func (iso *isolate) TaskEnd(ctx *realm.Context) {
 	}
 	used := iso.cpuNow() - time.Duration(iso.taskStart.Load())
 	iso.disarm()
-	c := cpuOf(ctx)
-	c.d += used
+	total := ctx.AddCPU(used)
 	if seq := iso.taskSeq.Load(); iso.memSeq.Load() == seq {
 		iso.memSeq.Store(0)
 		err := fmt.Errorf("%w: the heap grew by %d MiB during a task of request %s (limit %d MiB)",
@@ -239,20 +233,11 @@ func (iso *isolate) TaskEnd(ctx *realm.Context) {
 		iso.retire(err, ctx)
 		return
 	}
-	if iso.firedSeq.Load() == iso.taskSeq.Load() || c.d > iso.rt.opts.Limits.CPUTime {
+	if iso.firedSeq.Load() == iso.taskSeq.Load() || total > iso.rt.opts.Limits.CPUTime {
 		iso.firedSeq.Store(0)
-		err := fmt.Errorf("%w: request %s used %v of CPU time (limit %v)", limits.ErrCPUTime, ctx.IDString(), c.d.Round(time.Microsecond), iso.rt.opts.Limits.CPUTime)
+		err := fmt.Errorf("%w: request %s used %v of CPU time (limit %v)", limits.ErrCPUTime, ctx.IDString(), total.Round(time.Microsecond), iso.rt.opts.Limits.CPUTime)
 		iso.retire(err, ctx)
 	}
-}
-
-func cpuOf(ctx *realm.Context) *cpuUsed {
-	if v, ok := ctx.Value(cpuKey{}).(*cpuUsed); ok {
-		return v
-	}
-	c := &cpuUsed{}
-	ctx.SetValue(cpuKey{}, c)
-	return c
 }
 
 func (iso *isolate) armInit() { iso.arm(iso.rt.opts.Limits.InitCPUTime) }

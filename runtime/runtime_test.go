@@ -54,6 +54,11 @@ func load(t *testing.T, src string, opts runtime.Options) *runtimetest.Routine {
 	if opts.Logger == nil {
 		opts.Logger, _ = quietLogger()
 	}
+	if raceEnabled && opts.Limits.CPUTime == 0 {
+		// The race detector slows goja ~10x: the lazy set-up of the
+		// streams classes alone would take most of the 50 ms budget.
+		opts.Limits.CPUTime = time.Second
+	}
 	return runtimetest.New(t, src, opts)
 }
 

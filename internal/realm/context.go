@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 var nextRequestID atomic.Uint64
@@ -22,8 +23,11 @@ type Context struct {
 	cancel context.CancelFunc
 	ended  bool
 	onEnd  []func()
-	values map[any]any
+	values []kv // few per request: a slice beats a map
+	cpu    time.Duration
 }
+
+type kv struct{ k, v any }
 
 // NewContext starts a request context whose Go context derives from parent.
 // It must be called on the loop goroutine.
@@ -84,12 +88,31 @@ func (c *Context) End() {
 }
 
 // Value returns per-request state stored under key.
-func (c *Context) Value(key any) any { return c.values[key] }
+func (c *Context) Value(key any) any {
+	for i := range c.values {
+		if c.values[i].k == key {
+			return c.values[i].v
+		}
+	}
+	return nil
+}
 
 // SetValue stores per-request state under key (use an unexported key type).
 func (c *Context) SetValue(key, v any) {
-	if c.values == nil {
-		c.values = map[any]any{}
+	for i := range c.values {
+		if c.values[i].k == key {
+			c.values[i].v = v
+			return
+		}
 	}
-	c.values[key] = v
+	c.values = append(c.values, kv{key, v})
 }
+
+// AddCPU charges d of CPU time to the request and returns its total.
+func (c *Context) AddCPU(d time.Duration) time.Duration {
+	c.cpu += d
+	return c.cpu
+}
+
+// CPU returns the CPU time charged to the request so far.
+func (c *Context) CPU() time.Duration { return c.cpu }
