@@ -3,31 +3,31 @@
 package runtime
 
 import (
-	goruntime "runtime"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// threadClock reads the CPU time of one OS thread. The isolate's loop
-// goroutine is locked to its thread, so that thread's CPU clock measures
-// exactly the JS (and host code) the isolate ran: time spent waiting for
-// I/O or descheduled under load is not counted.
-type threadClock struct{ id int32 }
+// Thread CPU clocks. The loop goroutine is locked to its thread for the
+// duration of each task (not between tasks), so the CPU clock of that
+// thread measures the task alone; the watchdog reads it from its own
+// goroutine by thread id.
 
-// lockThreadClock locks the calling goroutine to its OS thread and returns
-// that thread's CPU clock. Call it on the loop goroutine.
-func lockThreadClock() threadClock {
-	goruntime.LockOSThread()
-	tid := unix.Gettid()
-	// MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED) from the Linux kernel.
-	return threadClock{id: int32(^uint32(tid)<<3 | 6)}
+// threadNow returns the calling thread's id and its consumed CPU time.
+func threadNow() (tid int, cpu time.Duration, ok bool) {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
+		return 0, 0, false
+	}
+	return unix.Gettid(), time.Duration(ts.Nano()), true
 }
 
-// now returns the thread's consumed CPU time; ok is false if unavailable.
-func (c threadClock) now() (time.Duration, bool) {
+// threadCPU reads another thread's consumed CPU time.
+func threadCPU(tid int) (time.Duration, bool) {
+	// MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED) from the Linux kernel.
+	id := int32(^uint32(tid)<<3 | 6)
 	var ts unix.Timespec
-	if err := unix.ClockGettime(c.id, &ts); err != nil {
+	if err := unix.ClockGettime(id, &ts); err != nil {
 		return 0, false
 	}
 	return time.Duration(ts.Nano()), true
