@@ -2,8 +2,8 @@ package runtime
 
 import (
 	"errors"
-	goruntime "runtime"
 	"fmt"
+	goruntime "runtime"
 	"sync/atomic"
 	"time"
 
