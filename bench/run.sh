@@ -28,11 +28,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-start() { # name cmd...
+LAST=
+start() { # name cmd...   (sets LAST to the server's pid)
   local name=$1; shift
   "$@" >"$OUT/$name.log" 2>&1 &
-  pids+=($!)
-  echo $!
+  LAST=$!
+  pids+=("$LAST")
 }
 wait_up() { # url
   for _ in $(seq 1 100); do
@@ -42,11 +43,11 @@ wait_up() { # url
   echo "server at $1 did not come up" >&2; exit 1
 }
 
-start origin bin/origin >/dev/null
+start origin bin/origin
 wait_up http://127.0.0.1:9300/blob64k
-NATIVE=$(start gonative bin/gonative 127.0.0.1:9100)
-POOL=$(start gojapool bin/gojapool 127.0.0.1:9400)
-WH=$(start workerhost bin/serve -script bench/worker.js -addr 127.0.0.1:9200 -log-level error -allow-private)
+start gonative bin/gonative 127.0.0.1:9100; NATIVE=$LAST
+start gojapool bin/gojapool 127.0.0.1:9400; POOL=$LAST
+start workerhost bin/serve -script bench/worker.js -addr 127.0.0.1:9200 -log-level error -allow-private; WH=$LAST
 wait_up http://127.0.0.1:9100/hello
 wait_up http://127.0.0.1:9200/hello
 wait_up http://127.0.0.1:9400/cpu

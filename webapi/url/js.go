@@ -226,7 +226,7 @@ func parseWithBase(r *realm.Realm, urlV, baseV goja.Value) (*Record, string) {
 func installURL(r *realm.Realm, cl *classes) *realm.Class {
 	vm := r.VM()
 	var c *realm.Class
-	c = r.NewClassExact("URL", 1, func(call goja.ConstructorCall) *goja.Object {
+	c = r.NewClass("URL", 1, func(call goja.ConstructorCall) *goja.Object {
 		if len(call.Arguments) == 0 {
 			panic(r.NewTypeError("Failed to construct 'URL': 1 argument required, but only 0 present."))
 		}
