@@ -46,7 +46,7 @@ wait_up() { # url
 start origin bin/origin
 wait_up http://127.0.0.1:9300/blob64k
 start gonative bin/gonative 127.0.0.1:9100; NATIVE=$LAST
-start gojapool bin/gojapool 127.0.0.1:9400; POOL=$LAST
+start gojapool bin/gojapool 127.0.0.1:9400 bench/handler.js; POOL=$LAST
 start workerhost bin/serve -script bench/worker.js -addr 127.0.0.1:9200 -log-level error -allow-private; WH=$LAST
 wait_up http://127.0.0.1:9100/hello
 wait_up http://127.0.0.1:9200/hello

@@ -1,5 +1,8 @@
 // Command gojapool is the W3 comparator: the same JS (bench/handler.js's
-// renderTable) on a bare pool of goja VMs, with no Web API layer. The
+// renderTable) on a bare pool of goja VMs, with no Web API layer.
+//
+//	gojapool [addr [path/to/handler.js]] The
+//
 // workerhost W3 figure is compared against it to isolate host overhead.
 package main
 
@@ -12,27 +15,17 @@ import (
 	"github.com/dop251/goja"
 )
 
-const src = `
-function fnv(str) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < str.length; i++) {
-    h ^= str.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-function renderTable(seed) {
-  let html = "<table>";
-  for (let i = 0; i < 200; i++) {
-    html += "<tr><td>" + i + "</td><td>item-" + (i * seed % 97) + "</td><td>" + (i * 3.25).toFixed(2) + "</td></tr>";
-  }
-  html += "</table>";
-  return html + "<!--" + fnv(html) + "-->";
-}
-renderTable`
-
 func main() {
-	prog := goja.MustCompile("handler.js", src, false)
+	// The W3 code of bench/handler.js runs unchanged; only renderTable is called.
+	path := "bench/handler.js"
+	if len(os.Args) > 2 {
+		path = os.Args[2]
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	prog := goja.MustCompile("handler.js", string(src)+"\nrenderTable", false)
 	seven := goja.New().ToValue(7)
 	pool := make(chan goja.Callable, runtime.GOMAXPROCS(0))
 	for i := 0; i < cap(pool); i++ {
