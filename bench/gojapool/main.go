@@ -1,9 +1,8 @@
 // Command gojapool is the W3 comparator: the same JS (bench/handler.js's
-// renderTable) on a bare pool of goja VMs, with no Web API layer.
-//
-//	gojapool [addr [path/to/handler.js]] The
-//
+// renderTable) on a bare pool of goja VMs, with no Web API layer. The
 // workerhost W3 figure is compared against it to isolate host overhead.
+//
+//	gojapool [addr [path/to/handler.js]]
 package main
 
 import (
