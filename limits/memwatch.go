@@ -3,6 +3,7 @@ package limits
 import (
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,12 @@ type watchState struct {
 	seq  uint64
 	base int64
 }
+
+var watchTicks, watchMaxGrowth atomic.Int64
+
+// WatchdogStats reports how many samples the memory watchdog has taken and
+// the largest growth it has seen during one task (for tests and metrics).
+func WatchdogStats() (samples, maxGrowth int64) { return watchTicks.Load(), watchMaxGrowth.Load() }
 
 var watchdog = &memWatchdog{tracked: map[Watched]*watchState{}}
 
@@ -98,6 +105,7 @@ func (m *memWatchdog) run(stop chan struct{}) {
 		heap := HeapBytes()
 		breaches = breaches[:0]
 		m.mu.Lock()
+		watchTicks.Add(1)
 		for w, st := range m.tracked {
 			seq := w.RunningTask()
 			if seq == 0 {
@@ -108,14 +116,19 @@ func (m *memWatchdog) run(stop chan struct{}) {
 				st.seq, st.base = seq, heap
 				continue
 			}
-			if grown := heap - st.base; grown > w.MemoryLimit() {
+			grown := heap - st.base
+			if grown > watchMaxGrowth.Load() {
+				watchMaxGrowth.Store(grown)
+			}
+			if grown > w.MemoryLimit() {
 				breaches = append(breaches, breach{w, seq, grown})
 				st.seq = 0
 			}
 		}
 		m.mu.Unlock()
-		for _, b := range breaches {
+		for i, b := range breaches {
 			b.w.MemoryExceeded(b.seq, b.grown)
+			breaches[i] = breach{} // keep no retired isolate reachable
 		}
 	}
 }

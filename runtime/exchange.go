@@ -100,6 +100,20 @@ func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	iso := rt.pick()
+	for iso == nil {
+		// The pool is being refilled after its isolates were retired.
+		select {
+		case <-req.Context().Done():
+			rt.leave()
+			return
+		case <-gateway.C:
+			rt.leave()
+			http.Error(w, "504 Gateway Timeout: no isolate was available in time", http.StatusGatewayTimeout)
+			return
+		case <-time.After(time.Millisecond):
+		}
+		iso = rt.pick()
+	}
 	x.iso = iso
 	iso.inflight.Add(1)
 	if iso.dead.Load() || !iso.r.Loop().Submit(func() { iso.dispatch(x) }) {

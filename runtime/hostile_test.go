@@ -103,6 +103,8 @@ func TestHostileScripts(t *testing.T) {
 		body   string        // substring expected in the response body
 		budget time.Duration // the outcome must come within 2x this
 		check  func(t *testing.T, w *hostileRoutine)
+		lim    *limits.Limits // overrides the suite's limits
+		log    string         // substring expected in the hostile routine's log
 	}{
 		{name: "busy loop in handler", status: 503, budget: lim.CPUTime,
 			script: `addEventListener('fetch', e => { while (true) {} })`},
@@ -114,8 +116,10 @@ func TestHostileScripts(t *testing.T) {
 			script: `addEventListener('fetch', e => { try { 'x'.repeat(2 ** 30) } catch (err) { e.respondWith(new Response(err.name)); return } e.respondWith(new Response('allocated')) })`},
 		{name: "huge ArrayBuffer", status: 500,
 			script: `addEventListener('fetch', e => { new ArrayBuffer(2 ** 31); e.respondWith(new Response('allocated')) })`},
-		{name: "growing array of strings", status: 503,
-			script: `addEventListener('fetch', e => { const a = []; for (;;) a.push('y'.repeat(1 << 20) + a.length) })`},
+		{name: "growing array of strings", status: 503, log: "memory limit exceeded",
+			// a CPU budget large enough that the memory budget is what stops it
+			lim:    &limits.Limits{CPUTime: 5 * time.Second, Memory: 32 << 20, GatewayTimeout: 10 * time.Second},
+			script: `addEventListener('fetch', e => { const s = 'y'.repeat(1 << 20), a = []; for (;;) a.push(s + a.length) })`},
 		{name: "deep recursion", status: 500,
 			script: `function f() { return f() + 1 } addEventListener('fetch', e => { f() })`},
 		{name: "never responds", status: 504, budget: lim.GatewayTimeout,
@@ -136,8 +140,12 @@ func TestHostileScripts(t *testing.T) {
 			baseG := goruntime.NumGoroutine()
 			baseHeap := heapInUse()
 			n := startNeighbour(t)
-			logger, _ := quietLogger()
-			rt, err := runtime.New(tc.script, runtime.Options{Name: "hostile", Logger: logger, Limits: lim, Isolates: 1})
+			logger, logs := quietLogger()
+			l := lim
+			if tc.lim != nil {
+				l = *tc.lim
+			}
+			rt, err := runtime.New(tc.script, runtime.Options{Name: "hostile", Logger: logger, Limits: l, Isolates: 1})
 			require.NoError(t, err)
 			w := &hostileRoutine{rt: rt}
 			path := tc.path
@@ -150,6 +158,9 @@ func TestHostileScripts(t *testing.T) {
 			require.Equal(t, tc.status, status, body)
 			if tc.body != "" {
 				require.Contains(t, body, tc.body)
+			}
+			if tc.log != "" {
+				require.Eventually(t, func() bool { return strings.Contains(logs.String(), tc.log) }, time.Second, time.Millisecond, logs.String())
 			}
 			if tc.budget > 0 {
 				require.Less(t, elapsed, 2*tc.budget+100*time.Millisecond, "breach reported late")

@@ -316,6 +316,10 @@ func (iso *isolate) retire(err error, offender *realm.Context) {
 		} else {
 			x.fail(fmt.Errorf("%w: the isolate serving this request was retired because another request broke a limit", errRetired), false)
 		}
+		// Every request on a retired isolate ends now: its context, its
+		// wall-time timer and its admission slot are released, so nothing
+		// keeps the dead VM reachable.
+		x.finish()
 	}
 	go iso.rt.replace(iso)
 	iso.r.Loop().Stop()
@@ -353,6 +357,7 @@ func (iso *isolate) shutdown(err error) {
 		iso.dead.Store(true)
 		for x := range iso.exchanges {
 			x.fail(err, false)
+			x.finish()
 		}
 		iso.r.Loop().Stop()
 	})

@@ -311,6 +311,11 @@ func (rt *Routine) leave() {
 // background when every isolate is busy.
 func (rt *Routine) pick() *isolate {
 	isos := *rt.isolates.Load()
+	if len(isos) == 0 {
+		// Every isolate was retired and the replacement is not ready.
+		rt.grow()
+		return nil
+	}
 	best := isos[0]
 	bestN := best.inflight.Load()
 	for _, iso := range isos[1:] {
@@ -352,7 +357,9 @@ func (rt *Routine) grow() {
 }
 
 // replace swaps a retired isolate for a fresh one so the pool never
-// shrinks permanently.
+// shrinks permanently. The dead isolate leaves the pool at once (nothing
+// may keep its VM reachable); while the pool is empty, requests wait for
+// the replacement in pick.
 func (rt *Routine) replace(dead *isolate) {
 	rt.mu.Lock()
 	old := *rt.isolates.Load()
@@ -362,31 +369,27 @@ func (rt *Routine) replace(dead *isolate) {
 			next = append(next, iso)
 		}
 	}
+	rt.isolates.Store(&next)
 	rt.mu.Unlock()
 	if rt.closed.Load() {
 		return
 	}
 	iso, err := rt.newIsolate()
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	cur := *rt.isolates.Load()
-	next = next[:0]
-	for _, i := range cur {
-		if i != dead {
-			next = append(next, i)
-		}
-	}
 	if err != nil {
 		rt.opts.Logger.Error("workerhost: replacing a retired isolate failed", "routine", rt.opts.Name, "error", err)
-		if len(next) == 0 {
-			return // keep the dead one listed: requests get 503 until the next replacement
-		}
-	} else {
-		if rt.closed.Load() {
-			iso.shutdown(ErrClosed)
-		} else {
-			next = append(next, iso)
-		}
+		return
 	}
-	rt.isolates.Store(&next)
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.closed.Load() {
+		iso.shutdown(ErrClosed)
+		return
+	}
+	cur := *rt.isolates.Load()
+	if len(cur) >= rt.opts.Isolates {
+		iso.shutdown(ErrClosed) // grow() filled the pool meanwhile
+		return
+	}
+	grown := append(append(make([]*isolate, 0, len(cur)+1), cur...), iso)
+	rt.isolates.Store(&grown)
 }

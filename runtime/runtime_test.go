@@ -522,15 +522,18 @@ func TestMemoryLimitRetiresIsolate(t *testing.T) {
 	w := load(t, `
 		addEventListener('fetch', (event) => {
 			if (new URL(event.request.url).pathname === '/grow') {
-				const a = [];
-				for (;;) a.push('x'.repeat(1 << 20) + a.length);
+				const s = 'x'.repeat(1 << 20), a = [];
+				for (;;) a.push(s + a.length);
 			}
 			event.respondWith(new Response('fine'));
 		});`, runtime.Options{Logger: logger, Isolates: 1,
 		Limits: limits.Limits{Memory: 32 << 20, CPUTime: 5 * time.Second}})
+	s0, _ := limits.WatchdogStats()
 	res := w.Get("/grow")
 	require.Equal(t, 503, res.StatusCode)
-	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "memory limit exceeded") }, time.Second, time.Millisecond, logs.String())
+	s1, maxGrowth := limits.WatchdogStats()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "memory limit exceeded") }, time.Second, time.Millisecond,
+		"%s\nwatchdog samples during the request: %d, largest growth seen: %d MiB", logs.String(), s1-s0, maxGrowth>>20)
 	require.Eventually(t, func() bool { return w.Get("/").Text == "fine" }, 2*time.Second, 10*time.Millisecond)
 }
 
