@@ -43,6 +43,11 @@ wait_up() { # url
   echo "server at $1 did not come up" >&2; exit 1
 }
 
+for port in 9100 9200 9300 9400; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is already in use: stop the server on it first" >&2; exit 1
+  fi
+done
 start origin bin/origin
 wait_up http://127.0.0.1:9300/blob64k
 start gonative bin/gonative 127.0.0.1:9100; NATIVE=$LAST

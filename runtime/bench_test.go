@@ -1,7 +1,9 @@
 package runtime_test
 
 import (
+	"bytes"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/workerhost/workerhost/runtime"
@@ -25,4 +27,34 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 		rt.Close()
 	}
+}
+
+func BenchmarkW2APIInProcess(b *testing.B) {
+	src, err := os.ReadFile("../bench/worker.js")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := os.ReadFile("../bench/post.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt, err := runtime.New(string(src), runtime.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "http://127.0.0.1/api/items", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			rt.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code, rec.Body.String())
+			}
+		}
+	})
 }
