@@ -154,62 +154,77 @@ func (g *guards) install() {
 			}
 		}
 	})
-	g.guardCtor("ArrayBuffer", 1)
-	for _, c := range []struct {
-		name string
-		size float64
-	}{{"Int8Array", 1}, {"Uint8Array", 1}, {"Uint8ClampedArray", 1}, {"Int16Array", 2}, {"Uint16Array", 2},
-		{"Int32Array", 4}, {"Uint32Array", 4}, {"Float32Array", 4}, {"Float64Array", 8}, {"BigInt64Array", 8}, {"BigUint64Array", 8}} {
-		g.guardCtor(c.name, c.size)
-	}
+	g.guardCtors()
 }
 
-// ctorGuard replaces a constructor with a function that checks the first
-// argument and constructs the original with Reflect.construct (so new.target
-// and subclasses work). It shares the original's prototype, so instanceof
-// and x.constructor keep working; goja's Proxy cannot be used because
-// instanceof rejects proxies of functions.
-var ctorGuard = goja.MustCompile("workerhost:guard", `(function (Target, check) {
+// ctorGuard makes the replacement of one constructor: a function that
+// checks the first argument and constructs the original with
+// Reflect.construct (so new.target and subclasses work). The rest of the
+// wrapping is done from Go (cheaper than in JS at every isolate start).
+// goja's Proxy cannot be used because instanceof rejects proxies of
+// functions.
+var ctorGuard = goja.MustCompile("workerhost:guard", `(function (Target, i, check) {
   const Guarded = function () {
     if (new.target === undefined) return Target.apply(undefined, arguments);
-    check(arguments[0]);
+    check(i, arguments[0]);
     return Reflect.construct(Target, arguments, new.target === Guarded ? Target : new.target);
   };
-  for (const key of Reflect.ownKeys(Target)) {
-    if (key === 'prototype') continue;
-    Object.defineProperty(Guarded, key, Object.getOwnPropertyDescriptor(Target, key));
-  }
-  Object.setPrototypeOf(Guarded, Object.getPrototypeOf(Target));
-  Object.defineProperty(Guarded, 'prototype', { value: Target.prototype, writable: false, enumerable: false, configurable: false });
-  Object.defineProperty(Target.prototype, 'constructor', { value: Guarded, writable: true, enumerable: false, configurable: true });
   return Guarded;
 })`, true)
 
-// guardCtor replaces a global constructor with its guarded version.
-func (g *guards) guardCtor(name string, elem float64) {
+var guardedCtors = []struct {
+	name string
+	size float64
+}{{"ArrayBuffer", 1}, {"Int8Array", 1}, {"Uint8Array", 1}, {"Uint8ClampedArray", 1}, {"Int16Array", 2}, {"Uint16Array", 2},
+	{"Int32Array", 4}, {"Uint32Array", 4}, {"Float32Array", 4}, {"Float64Array", 8}, {"BigInt64Array", 8}, {"BigUint64Array", 8}}
+
+// guardCtors wraps the ArrayBuffer and typed-array constructors. Each
+// guard shares the original's prototype (instanceof and x.constructor keep
+// working) and its static properties.
+func (g *guards) guardCtors() {
 	vm := g.vm
-	ctor, ok := vm.Get(name).(*goja.Object)
-	if !ok {
-		return
-	}
 	mk, err := vm.RunProgram(ctorGuard)
 	if err != nil {
 		panic(err)
 	}
-	fn, _ := goja.AssertFunction(mk)
-	pv, err := fn(goja.Undefined(), ctor, vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		a := call.Argument(0)
+	factory, _ := goja.AssertFunction(mk)
+	check := vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		c := guardedCtors[call.Argument(0).ToInteger()]
+		a := call.Argument(1)
 		if _, isObj := a.(*goja.Object); !isObj && !goja.IsUndefined(a) {
-			if n := num(a, 0) * elem; n > float64(g.max) {
-				g.rangeError("new "+name, n)
+			if n := num(a, 0) * c.size; n > float64(g.max) {
+				g.rangeError("new "+c.name, n)
 			}
 		}
 		return goja.Undefined()
-	}))
-	if err != nil {
-		panic(err)
+	})
+	global := vm.GlobalObject()
+	for i, c := range guardedCtors {
+		target, ok := global.Get(c.name).(*goja.Object)
+		if !ok {
+			continue
+		}
+		gv, err := factory(goja.Undefined(), target, vm.ToValue(i), check)
+		if err != nil {
+			panic(err)
+		}
+		guarded := gv.(*goja.Object)
+		for _, k := range target.GetOwnPropertyNames() {
+			if k == "prototype" {
+				continue
+			}
+			// Statics: name and length are configurable, the rest
+			// (BYTES_PER_ELEMENT, isView) keep the original's value.
+			_ = guarded.DefineDataProperty(k, target.Get(k), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+		_ = guarded.SetPrototype(target.Prototype())
+		proto := target.Get("prototype")
+		_ = guarded.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		if po, ok := proto.(*goja.Object); ok {
+			_ = po.DefineDataProperty("constructor", guarded, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+		_ = global.DefineDataProperty(c.name, guarded, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
-	_ = vm.GlobalObject().DefineDataProperty(name, pv, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 func argAt(args []goja.Value, i int) goja.Value {
