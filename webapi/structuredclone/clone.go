@@ -18,6 +18,7 @@ import (
 
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/fileapi"
 )
 
 // maxDepth bounds the nesting of the object graph, so that a very deep
@@ -246,6 +247,14 @@ func (c *cloner) object(o *goja.Object) goja.Value {
 	case kindHost:
 		if e, ok := dom.IsDOMException(o); ok {
 			return c.domException(o, e)
+		}
+		// Blob and File are serializable: their bytes are immutable, so
+		// the clone shares them.
+		if f, ok := fileapi.FileFrom(o); ok {
+			return c.remember(o, fileapi.NewFile(c.r, f.Bytes(), f.Name(), f.Type(), f.LastModified()))
+		}
+		if data, typ, ok := fileapi.BlobFrom(o); ok {
+			return c.remember(o, fileapi.NewBlob(c.r, data, typ))
 		}
 		c.fail(c.describe(o))
 	case kindProxy:
