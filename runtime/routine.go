@@ -146,8 +146,15 @@ type Routine struct {
 // New compiles source, creates the first isolate (running the script's
 // static initialization there) and returns the routine. Errors carry
 // file:line:column (*ScriptError) or are limits errors (errors.Is).
-func New(source string, opts Options) (*Routine, error) {
+func New(source string, opts Options) (rt *Routine, err error) {
 	opts = opts.withDefaults()
+	defer func() {
+		// goja's parser can panic on some inputs; a script must never take
+		// the host down.
+		if p := recover(); p != nil {
+			rt, err = nil, &ScriptError{File: opts.Filename, Line: 1, Column: 1, Message: fmt.Sprint(p), Err: ErrSyntax}
+		}
+	}()
 	if len(source) > opts.Limits.CodeSize {
 		return nil, fmt.Errorf("%s: %w (%d bytes > %d)", opts.Filename, limits.ErrCodeSize, len(source), opts.Limits.CodeSize)
 	}
@@ -159,7 +166,7 @@ func New(source string, opts Options) (*Routine, error) {
 	if err != nil {
 		return nil, compileError(opts.Filename, err)
 	}
-	rt := &Routine{opts: opts, prog: prog, freed: make(chan struct{}, opts.Limits.MaxQueue)}
+	rt = &Routine{opts: opts, prog: prog, freed: make(chan struct{}, opts.Limits.MaxQueue)}
 	rt.installFetch = fetch.Installer(opts.Fetch)
 	if len(opts.Hosts) > 0 {
 		if err := opts.Registry.Register(opts.Name, opts.Hosts...); err != nil {

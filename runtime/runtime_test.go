@@ -581,3 +581,9 @@ func TestFetchBlocksPrivateByDefault(t *testing.T) {
 	require.Contains(t, res.Text, "TypeError")
 	require.NotContains(t, res.Text, "reached")
 }
+
+func TestParserPanicIsAnError(t *testing.T) {
+	_, err := runtime.New(`const s = "\u{10FFFF}"; addEventListener('fetch', e => {})`, runtime.Options{})
+	// goja's parser panics on this literal; it must come back as an error.
+	require.ErrorIs(t, err, runtime.ErrSyntax)
+}

@@ -20,6 +20,9 @@ const (
 	GuardNone Guard = iota
 	// GuardImmutable rejects every change with a TypeError.
 	GuardImmutable
+	// GuardRequestNoCors (a Request of mode "no-cors") silently ignores
+	// headers that are not no-CORS-safelisted request-headers.
+	GuardRequestNoCors
 )
 
 type header struct {
@@ -119,7 +122,9 @@ func (h *Headers) materialize() {
 	sort.SliceStable(h.list, func(i, j int) bool { return h.list[i].name < h.list[j].name })
 }
 
-func (h *Headers) validate(r *realm.Realm, name, value string) (string, string) {
+// validate checks a header for append (appending) or set, and returns its
+// normalized form; ok is false when the guard says to ignore it silently.
+func (h *Headers) validate(r *realm.Realm, name, value string, appending bool) (string, string, bool) {
 	if !isToken(name) {
 		panic(r.NewTypeError("Invalid header name: " + quote(name)))
 	}
@@ -130,7 +135,58 @@ func (h *Headers) validate(r *realm.Realm, name, value string) (string, string) 
 	if h.guard == GuardImmutable {
 		panic(r.NewTypeError("Headers are immutable: this Headers object belongs to a request or response that can no longer be changed"))
 	}
-	return lower(name), value
+	name = lower(name)
+	if h.guard == GuardRequestNoCors {
+		check := value
+		if appending {
+			if cur, ok := h.GetValue(name); ok {
+				check = cur + ", " + value
+			}
+		}
+		if !noCorsSafelisted(name, check) {
+			return name, value, false
+		}
+	}
+	return name, value, true
+}
+
+// noCorsSafelisted reports whether (name, value) is a no-CORS-safelisted
+// request-header (Fetch §2.2.2): accept, accept-language,
+// content-language or content-type, with a CORS-safelisted value.
+func noCorsSafelisted(name, value string) bool {
+	if len(value) > 128 {
+		return false
+	}
+	switch name {
+	case "accept":
+		return !hasUnsafeByte(value)
+	case "accept-language", "content-language":
+		for i := 0; i < len(value); i++ {
+			c := value[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte(" *,-.;=", c) >= 0) {
+				return false
+			}
+		}
+		return true
+	case "content-type":
+		if hasUnsafeByte(value) {
+			return false
+		}
+		essence := strings.ToLower(strings.TrimSpace(strings.SplitN(value, ";", 2)[0]))
+		return essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" || essence == "text/plain"
+	}
+	return false
+}
+
+// hasUnsafeByte reports a CORS-unsafe request-header byte.
+func hasUnsafeByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 && c != '\t' || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", c) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func quote(s string) string {
@@ -281,8 +337,9 @@ func (h *Headers) fill(r *realm.Realm, init goja.Value) {
 	if other, ok := realm.Unwrap[*Headers](o); ok {
 		other.materialize()
 		for _, hd := range other.list {
-			n, v := h.validate(r, hd.name, hd.value)
-			h.AppendValue(n, v)
+			if n, v, ok := h.validate(r, hd.name, hd.value, true); ok {
+				h.AppendValue(n, v)
+			}
 		}
 		return
 	}
@@ -317,14 +374,16 @@ func (h *Headers) fill(r *realm.Realm, init goja.Value) {
 			if len(items) != 2 {
 				panic(r.NewTypeError("Failed to construct 'Headers': a header init entry must have exactly two items (name and value)"))
 			}
-			n, v := h.validate(r, byteString(r, items[0]), byteString(r, items[1]))
-			h.AppendValue(n, v)
+			if n, v, ok := h.validate(r, byteString(r, items[0]), byteString(r, items[1]), true); ok {
+				h.AppendValue(n, v)
+			}
 		}
 		return
 	}
 	for _, k := range o.Keys() {
-		n, v := h.validate(r, k, byteString(r, o.Get(k)))
-		h.AppendValue(n, v)
+		if n, v, ok := h.validate(r, k, byteString(r, o.Get(k)), true); ok {
+			h.AppendValue(n, v)
+		}
 	}
 }
 
@@ -412,8 +471,9 @@ func installHeaders(r *realm.Realm) {
 	c.Method("append", 2, func(call goja.FunctionCall) goja.Value {
 		h := this(call)
 		need(call, 2, "append")
-		n, v := h.validate(r, byteString(r, call.Arguments[0]), byteString(r, call.Arguments[1]))
-		h.AppendValue(n, v)
+		if n, v, ok := h.validate(r, byteString(r, call.Arguments[0]), byteString(r, call.Arguments[1]), true); ok {
+			h.AppendValue(n, v)
+		}
 		return goja.Undefined()
 	})
 	c.Method("delete", 1, func(call goja.FunctionCall) goja.Value {
@@ -426,7 +486,11 @@ func installHeaders(r *realm.Realm) {
 		if h.guard == GuardImmutable {
 			panic(r.NewTypeError("Headers are immutable: this Headers object belongs to a request or response that can no longer be changed"))
 		}
-		h.DeleteName(lower(name))
+		ln := lower(name)
+		if h.guard == GuardRequestNoCors && ln != "accept" && ln != "accept-language" && ln != "content-language" && ln != "content-type" && ln != "range" {
+			return goja.Undefined()
+		}
+		h.DeleteName(ln)
 		return goja.Undefined()
 	})
 	c.Method("get", 1, func(call goja.FunctionCall) goja.Value {
@@ -465,8 +529,9 @@ func installHeaders(r *realm.Realm) {
 	c.Method("set", 2, func(call goja.FunctionCall) goja.Value {
 		h := this(call)
 		need(call, 2, "set")
-		n, v := h.validate(r, byteString(r, call.Arguments[0]), byteString(r, call.Arguments[1]))
-		h.SetValue(n, v)
+		if n, v, ok := h.validate(r, byteString(r, call.Arguments[0]), byteString(r, call.Arguments[1]), false); ok {
+			h.SetValue(n, v)
+		}
 		return goja.Undefined()
 	})
 	iter := func(kind int) func(call goja.FunctionCall) goja.Value {

@@ -238,12 +238,22 @@ func installRequest(r *realm.Realm) {
 		// Headers: from init, else copied from the input request.
 		hobj, h := NewHeaders(r, GuardNone)
 		q.headers, q.headersObj = h, hobj
+		if q.mode == "no-cors" {
+			if q.Method != "GET" && q.Method != "HEAD" && q.Method != "POST" {
+				panic(r.NewTypeError("Failed to construct 'Request': '" + q.Method + "' is unsupported in no-cors mode."))
+			}
+			h.guard = GuardRequestNoCors
+		}
 		if initHeaders != nil && !goja.IsUndefined(initHeaders) {
 			h.fill(r, initHeaders)
 		} else if inputReq != nil {
 			src := inputReq.headersFor(r)
 			src.materialize()
-			h.list = append(h.list, src.list...)
+			for _, hd := range src.list {
+				if h.guard != GuardRequestNoCors || noCorsSafelisted(hd.name, hd.value) {
+					h.list = append(h.list, hd)
+				}
+			}
 		}
 		if hasBody && !goja.IsNull(initBody) && (q.Method == "GET" || q.Method == "HEAD") {
 			panic(r.NewTypeError("Failed to construct 'Request': Request with GET/HEAD method cannot have body."))

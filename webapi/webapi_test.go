@@ -179,3 +179,13 @@ func TestBodiesFromBlobFormDataAndSearchParams(t *testing.T) {
 		return await r.text() + '|' + await c2.text();
 	})()`))
 }
+
+func TestNoCorsRequestHeaders(t *testing.T) {
+	e := env(t)
+	require.Equal(t, "accept,content-type", e.MustRun(`{
+		const r = new Request('http://x/', { mode: 'no-cors', headers: { 'x-custom': '1', accept: 'text/html', 'content-type': 'text/plain' } });
+		r.headers.set('x-other', '2'); r.headers.append('content-type', 'application/json');
+		[...r.headers.keys()].join(',')
+	}`))
+	require.Equal(t, "TypeError", e.Run(`new Request('http://x/', { mode: 'no-cors', method: 'PUT' })`).Name)
+}
