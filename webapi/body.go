@@ -268,6 +268,11 @@ func (b *Body) readAll(r *realm.Realm, done func([]byte, goja.Value)) {
 		done(nil, r.NewTypeError("Body is locked: its ReadableStream has a reader"))
 		return
 	}
+	if b.IsNull() {
+		// A null body reads as empty and, having no stream, is never "used".
+		done([]byte{}, nil)
+		return
+	}
 	b.used = true
 	switch {
 	case b.hasText:
