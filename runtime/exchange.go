@@ -66,6 +66,15 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ServeHTTP dispatches req as a fetch event to one of the routine's isolates.
 func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			rt.opts.Logger.Error("workerhost: panic while serving a request", "routine", rt.opts.Name, "error", realm.PanicError(p))
+			http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		}
+	}()
 	if rt.closed.Load() {
 		http.Error(w, "503 Service Unavailable: routine is closed", http.StatusServiceUnavailable)
 		return
