@@ -20,6 +20,9 @@ const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ReflectOwnKeys = Reflect.ownKeys;
 const ArrayBufferCtor = ArrayBuffer;
 const Uint8ArrayCtor = Uint8Array;
+// structuredClone (HTML) clones the chunks of a body's second branch when a
+// Request or Response is cloned; captured now so script cannot patch it.
+const structuredCloneFn = typeof structuredClone === 'function' ? structuredClone : undefined;
 const DataViewCtor = DataView;
 const isView = ArrayBuffer.isView;
 const abSlice = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
@@ -928,8 +931,20 @@ function readableStreamDefaultTee(stream, cloneForBranch2) {
     chunk(chunk) {
       queueMicrotaskJob(() => {
         readAgain = false;
-        if (!canceled1) readableStreamDefaultControllerEnqueue(branch1.controller, chunk);
-        if (!canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk);
+        const chunk1 = chunk;
+        let chunk2 = chunk;
+        if (!canceled2 && cloneForBranch2 && structuredCloneFn !== undefined) {
+          try {
+            chunk2 = structuredCloneFn(chunk2);
+          } catch (e) {
+            readableStreamDefaultControllerError(branch1.controller, e);
+            readableStreamDefaultControllerError(branch2.controller, e);
+            cancelPromise.resolve(readableStreamCancel(stream, e));
+            return;
+          }
+        }
+        if (!canceled1) readableStreamDefaultControllerEnqueue(branch1.controller, chunk1);
+        if (!canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk2);
         reading = false;
         if (readAgain) pullAlgorithm();
       });
@@ -2982,11 +2997,13 @@ const api = {
     };
     pump();
   },
-  // tee(v): the two branches of v (a TypeError when v is locked).
+  // tee(v): the two branches of v (a TypeError when v is locked), as
+  // cloning a body does: the second branch gets structured clones of the
+  // chunks (byte streams copy them anyway).
   tee(v) {
     const s = rsOf(v);
     if (s === undefined) throw new TypeError('The body is not a ReadableStream');
-    const b = readableStreamTee(s, false);
+    const b = readableStreamTee(s, true);
     return [pubRS(b[0]), pubRS(b[1])];
   },
   // cancelStream(v, reason): ReadableStream.prototype.cancel without the
