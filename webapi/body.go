@@ -363,6 +363,22 @@ func defineBodyMixin(r *realm.Realm, c *realm.Class, name string) {
 	}
 	consume("text", func(p []byte) goja.Value { return vm.ToValue(decodeUTF8(p)) })
 	consume("json", func(p []byte) goja.Value {
+		if len(p) >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
+			p = p[3:]
+		}
+		if utf8.Valid(p) {
+			v, err := parseJSON(vm, p)
+			if err == nil {
+				return v
+			}
+			var se *jsonSyntaxError
+			if errors.As(err, &se) {
+				panic(r.NewError("SyntaxError", se.msg))
+			}
+			if err != errJSONFallback {
+				panic(err)
+			}
+		}
 		st := bodyKey.Get(r)
 		if st == nil {
 			st = &bodyState{}

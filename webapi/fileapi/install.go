@@ -53,6 +53,7 @@ func Install(r *realm.Realm) {
 	s.blob.Global()
 	s.file.Global()
 	s.formData.Global()
+	installFileReader(r)
 }
 
 func getState(r *realm.Realm) *state {
