@@ -135,7 +135,7 @@ func (s *state) getRandomValues(call goja.FunctionCall) goja.Value {
 	}
 	b, _ := s.viewBytes(o)
 	if len(b) > MaxRandomBytes {
-		dom.Throw(s.r, "QuotaExceededError", fmt.Sprintf("Failed to execute 'getRandomValues' on 'Crypto': the ArrayBufferView's byte length (%d) exceeds the number of bytes of entropy available via this API (%d).", len(b), MaxRandomBytes))
+		panic(dom.NewQuotaExceededError(s.r, fmt.Sprintf("Failed to execute 'getRandomValues' on 'Crypto': the ArrayBufferView's byte length (%d) exceeds the number of bytes of entropy available via this API (%d).", len(b), MaxRandomBytes), nil, nil))
 	}
 	_, _ = rand.Read(b)
 	return v

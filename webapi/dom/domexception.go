@@ -39,6 +39,8 @@ type DOMException struct {
 	realm.Host
 	Name    string
 	Message string
+
+	quota, requested *float64 // QuotaExceededError only
 }
 
 var domExceptionKey = realm.NewKey[*realm.Class]()

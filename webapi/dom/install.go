@@ -14,6 +14,7 @@ import (
 // other packages may use them before or after Install runs.
 func Install(r *realm.Realm) {
 	domExceptionClass(r)
+	quotaClass(r)
 	getState(r)
 }
 
