@@ -132,6 +132,19 @@ func (f *FileReader) start(r *realm.Realm, s *readerState, method string, data [
 	f.loaded, f.total = 0, size
 	ctx := r.Current()
 	current := func() bool { return f.gen == gen && f.state == ReaderLoading }
+	if ctx != nil && f.Owner() != ctx {
+		// A reader not bound to this request (made during initialization)
+		// outlives it: when the request ends, its pending steps are dropped,
+		// so end the read quietly (no script may run then) rather than leave
+		// the reader LOADING for good.
+		ctx.OnEnd(func() {
+			if current() {
+				f.state = ReaderDone
+				f.result = nil
+				f.gen++
+			}
+		})
+	}
 	r.Submit(ctx, func() {
 		if !current() {
 			return
@@ -144,7 +157,8 @@ func (f *FileReader) start(r *realm.Realm, s *readerState, method string, data [
 				return
 			}
 			f.loaded = size
-			if !f.fire(r, s, "progress") {
+			// An empty Blob's stream has no chunk, hence no progress event.
+			if size > 0 && !f.fire(r, s, "progress") {
 				return
 			}
 			r.Submit(ctx, func() {
