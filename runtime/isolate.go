@@ -321,7 +321,7 @@ func (iso *isolate) retire(err error, offender *realm.Context) {
 		// keeps the dead VM reachable.
 		x.finish()
 	}
-	go iso.rt.replace(iso)
+	iso.rt.spawn(func() { iso.rt.replace(iso) })
 	iso.r.Loop().Stop()
 	iso.watchdog.Stop()
 	iso.unwatch()

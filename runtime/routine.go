@@ -249,10 +249,11 @@ func (rt *Routine) InFlight() int { return int(rt.active.Load()) }
 // Close stops every isolate after the requests in flight end (their
 // contexts are cancelled). It waits for the loops to exit.
 func (rt *Routine) Close() error {
+	rt.mu.Lock()
 	if !rt.closed.CompareAndSwap(false, true) {
+		rt.mu.Unlock()
 		return nil
 	}
-	rt.mu.Lock()
 	isos := *rt.isolates.Load()
 	rt.mu.Unlock()
 	for _, iso := range isos {
@@ -336,11 +337,27 @@ func (rt *Routine) pick() *isolate {
 	return best
 }
 
+// spawn runs f on a new goroutine that Close waits for; after Close has
+// begun it does nothing (so no WaitGroup.Add can race with Close's Wait).
+func (rt *Routine) spawn(f func()) {
+	rt.mu.Lock()
+	if rt.closed.Load() {
+		rt.mu.Unlock()
+		return
+	}
+	rt.wg.Add(1)
+	rt.mu.Unlock()
+	go func() {
+		defer rt.wg.Done()
+		f()
+	}()
+}
+
 func (rt *Routine) grow() {
 	if !rt.growing.CompareAndSwap(false, true) {
 		return
 	}
-	go func() {
+	rt.spawn(func() {
 		defer rt.growing.Store(false)
 		iso, err := rt.newIsolate()
 		if err != nil {
@@ -360,7 +377,7 @@ func (rt *Routine) grow() {
 		}
 		next := append(append(make([]*isolate, 0, len(old)+1), old...), iso)
 		rt.isolates.Store(&next)
-	}()
+	})
 }
 
 // replace swaps a retired isolate for a fresh one so the pool never
