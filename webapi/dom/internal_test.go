@@ -26,7 +26,7 @@ func TestUnreferencedDependentsAreSwept(t *testing.T) {
 	}
 	var before int
 	e.Do(func() { before = len(signal().deps.dependents) })
-	require.Equal(t, 1000, before)
+	require.LessOrEqual(t, before, 1000) // a GC during the loop may already have swept some
 	runtime.GC()
 	runtime.GC()
 	e.RunInit(`for (let i = 0; i < 100; i++) AbortSignal.any([src.signal])`)
