@@ -343,23 +343,7 @@ func defineBodyMixin(r *realm.Realm, c *realm.Class, name string) {
 		return realm.ThisBound[bodyHolder](r, call, name).bodyOf()
 	}
 	consume := func(method string, convert func(p []byte) goja.Value) {
-		c.Method(method, 0, func(call goja.FunctionCall) goja.Value {
-			b := this(call)
-			p, resolve, reject := vm.NewPromise()
-			b.readAll(r, func(data []byte, errv goja.Value) {
-				if errv != nil {
-					_ = reject(errv)
-					return
-				}
-				var out goja.Value
-				if ex := vm.Try(func() { out = convert(data) }); ex != nil {
-					_ = reject(ex.Value())
-					return
-				}
-				_ = resolve(out)
-			})
-			return vm.ToValue(p)
-		})
+		addBodyConsumer(r, c, name, method, false, func(p []byte, _ string) goja.Value { return convert(p) })
 	}
 	consume("text", func(p []byte) goja.Value { return vm.ToValue(decodeUTF8(p)) })
 	consume("json", func(p []byte) goja.Value {
@@ -405,13 +389,15 @@ func defineBodyMixin(r *realm.Realm, c *realm.Class, name string) {
 // addBodyConsumer lets another package add a body-consuming method (blob,
 // formData) to Request and Response: convert runs with the body's bytes and
 // the holder's Content-Type header.
-func addBodyConsumer(r *realm.Realm, c *realm.Class, name, method string, convert func(p []byte, contentType string) goja.Value) {
+func addBodyConsumer(r *realm.Realm, c *realm.Class, name, method string, wantType bool, convert func(p []byte, contentType string) goja.Value) {
 	vm := r.VM()
 	c.Method(method, 0, func(call goja.FunctionCall) goja.Value {
 		h := realm.ThisBound[bodyHolder](r, call, name)
 		ct := ""
-		if hs := headersOf(h); hs != nil {
-			ct, _ = hs.GetValue("content-type")
+		if wantType {
+			if hs := headersOf(h); hs != nil {
+				ct, _ = hs.GetValue("content-type")
+			}
 		}
 		p, resolve, reject := vm.NewPromise()
 		h.bodyOf().readAll(r, func(data []byte, errv goja.Value) {
@@ -431,10 +417,10 @@ func addBodyConsumer(r *realm.Realm, c *realm.Class, name, method string, conver
 }
 
 func defineBodyConsumers(r *realm.Realm, c *realm.Class, name string) {
-	addBodyConsumer(r, c, name, "blob", func(p []byte, ct string) goja.Value {
+	addBodyConsumer(r, c, name, "blob", true, func(p []byte, ct string) goja.Value {
 		return fileapi.NewBlob(r, p, ct)
 	})
-	addBodyConsumer(r, c, name, "formData", func(p []byte, ct string) goja.Value {
+	addBodyConsumer(r, c, name, "formData", true, func(p []byte, ct string) goja.Value {
 		fd, err := fileapi.ParseFormData(r, p, ct)
 		if err != nil {
 			panic(r.NewTypeError(err.Error()))
