@@ -225,6 +225,9 @@ func TestInitPhaseRestrictions(t *testing.T) {
 	_, err := runtime.New(`setTimeout(() => {}, 1); addEventListener('fetch', e => {})`, runtime.Options{})
 	require.ErrorIs(t, err, runtime.ErrInit)
 	require.Contains(t, err.Error(), "TypeError")
+	_, err = runtime.New(`fetch('https://example.com/'); addEventListener('fetch', e => {})`, runtime.Options{})
+	require.ErrorIs(t, err, runtime.ErrInit)
+	require.Contains(t, err.Error(), "TypeError")
 }
 
 func TestCrossRequestObjectThrows(t *testing.T) {
