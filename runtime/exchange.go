@@ -262,7 +262,6 @@ func (iso *isolate) dispatch(x *exchange) {
 
 func (iso *isolate) fire1(x *exchange) {
 	r := iso.r
-	vm := r.VM()
 	evObj, ev := webapi.NewFetchEvent(r, x.ctx, func() goja.Value {
 		obj, q := webapi.NewIncomingRequest(r, x.ctx, webapi.IncomingRequest{
 			Method: x.req.Method, URL: requestURL(x.req), Header: x.req.Header, Body: x.body,
@@ -296,7 +295,6 @@ func (iso *isolate) fire1(x *exchange) {
 		}
 	}
 	ev.SetDispatching(false)
-	_ = vm
 	if !ev.Responded() && !x.sent {
 		x.send(outcome{kind: outFallback})
 	}

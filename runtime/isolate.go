@@ -38,8 +38,6 @@ type isolate struct {
 	taskCPU0  atomic.Int64 // that thread's CPU clock at task start
 	taskWall0 atomic.Int64 // wall clock (UnixNano) at task start
 	budget    atomic.Int64 // CPU time the running task may use; 0: none
-	taskCtx   *realm.Context
-	initing   bool
 }
 
 func (rt *Routine) newIsolate() (*isolate, error) {
@@ -95,13 +93,11 @@ func (iso *isolate) init() (err error) {
 		}
 	}
 	r.SetInitializing(true)
-	iso.initing = true
 	goruntime.LockOSThread()
 	iso.armInit()
 	_, runErr := vm.RunProgram(iso.rt.prog)
 	iso.disarm()
 	goruntime.UnlockOSThread()
-	iso.initing = false
 	r.SetInitializing(false)
 	if runErr != nil {
 		var ie *goja.InterruptedError
@@ -194,7 +190,6 @@ func (iso *isolate) defineGlobals() {
 // TaskStart implements realm.TaskHook: arm the CPU watchdog with what is
 // left of the request's budget.
 func (iso *isolate) TaskStart(ctx *realm.Context) {
-	iso.taskCtx = ctx
 	if ctx == nil {
 		return
 	}
@@ -236,7 +231,6 @@ func (iso *isolate) taskUsed() time.Duration {
 
 // TaskEnd implements realm.TaskHook: charge the task to its request.
 func (iso *isolate) TaskEnd(ctx *realm.Context) {
-	iso.taskCtx = nil
 	if ctx == nil {
 		return
 	}

@@ -208,11 +208,6 @@ func (b *Body) ensureStream(r *realm.Realm) goja.Value {
 		b.stream = streamHooks.fromReader(r, r.Current(), b.reader)
 		b.reader = nil
 	}
-	if b.used {
-		// A consumed body exposes a disturbed stream; nothing to do here:
-		// consumption happens through the stream from now on.
-		_ = b.used
-	}
 	return b.stream
 }
 
