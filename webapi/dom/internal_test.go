@@ -27,12 +27,20 @@ func TestUnreferencedDependentsAreSwept(t *testing.T) {
 	var before int
 	e.Do(func() { before = len(signal().deps.dependents) })
 	require.LessOrEqual(t, before, 1000) // a GC during the loop may already have swept some
-	runtime.GC()
-	runtime.GC()
-	e.RunInit(`for (let i = 0; i < 100; i++) AbortSignal.any([src.signal])`)
+	// Collection is not deterministic (goja's value stack may still hold
+	// recent objects until it is overwritten), so allow a few rounds; each
+	// round adds 100 more, which an unswept list would keep.
 	var after int
-	e.Do(func() { after = len(signal().deps.dependents) })
-	require.Less(t, after, 200)
+	for round := 0; round < 10; round++ {
+		runtime.GC()
+		runtime.GC()
+		e.RunInit(`for (let i = 0; i < 100; i++) AbortSignal.any([src.signal])`)
+		e.Do(func() { after = len(signal().deps.dependents) })
+		if after < 300 {
+			break
+		}
+	}
+	require.Less(t, after, 300)
 	// Aborting still works and clears the list.
 	e.RunInit(`src.abort()`)
 	e.Do(func() { assert.Empty(t, signal().deps.dependents) })
