@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dop251/goja"
@@ -61,8 +60,6 @@ type exchange struct {
 // maxPrefetch is the largest request body read before dispatch, on the
 // HTTP goroutine, so that small bodies cost the isolate no I/O hop.
 const maxPrefetch = 64 << 10
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ServeHTTP dispatches req as a fetch event to one of the routine's isolates.
 func (rt *Routine) ServeHTTP(w http.ResponseWriter, req *http.Request) {
