@@ -34,6 +34,13 @@ var Areas = []string{
 	"xhr/formdata",
 	"WebCryptoAPI/getRandomValues.any.js",
 	"WebCryptoAPI/randomUUID.https.any.js",
+	"WebCryptoAPI/digest",
+	"WebCryptoAPI/sign_verify",
+	"WebCryptoAPI/encrypt_decrypt",
+	"WebCryptoAPI/derive_bits_keys",
+	"WebCryptoAPI/import_export",
+	"WebCryptoAPI/wrapKey_unwrapKey",
+	"WebCryptoAPI/generateKey",
 	"streams",
 	"compression",
 }

@@ -432,7 +432,8 @@ func pbkdf2Derive(p *params, k *Key, length int, hasLength bool) []byte {
 		throw("NotSupportedError", "PBKDF2 with more than %d iterations is not supported (got %d).", MaxPBKDF2Iterations, p.iterations)
 	}
 	if length == 0 {
-		return []byte{}
+		// The current spec (and WPT) make a zero length an error.
+		throw("OperationError", "The PBKDF2 length must not be zero.")
 	}
 	out, err := pbkdf2.Key(p.hash.newHash(), string(k.secret), p.salt, p.iterations, length/8)
 	if err != nil {
