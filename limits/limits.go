@@ -65,40 +65,27 @@ func Defaults() Limits {
 // WithDefaults returns l with every zero field set to its default.
 func (l Limits) WithDefaults() Limits {
 	d := Defaults()
-	if l.CPUTime == 0 {
-		l.CPUTime = d.CPUTime
-	}
-	if l.InitCPUTime == 0 {
-		l.InitCPUTime = d.InitCPUTime
-	}
-	if l.WallTime == 0 {
-		l.WallTime = d.WallTime
-	}
-	if l.GatewayTimeout == 0 {
-		l.GatewayTimeout = d.GatewayTimeout
-	}
-	if l.Memory == 0 {
-		l.Memory = d.Memory
-	}
-	if l.MaxAllocation == 0 {
-		l.MaxAllocation = l.Memory / 2
-	}
-	if l.CodeSize == 0 {
-		l.CodeSize = d.CodeSize
-	}
-	if l.Subrequests == 0 {
-		l.Subrequests = d.Subrequests
-	}
-	if l.MaxCallStackSize == 0 {
-		l.MaxCallStackSize = d.MaxCallStackSize
-	}
-	if l.MaxConcurrentPerIsolate == 0 {
-		l.MaxConcurrentPerIsolate = d.MaxConcurrentPerIsolate
-	}
-	if l.MaxQueue == 0 {
-		l.MaxQueue = d.MaxQueue
-	}
+	l.CPUTime = orDefault(l.CPUTime, d.CPUTime)
+	l.InitCPUTime = orDefault(l.InitCPUTime, d.InitCPUTime)
+	l.WallTime = orDefault(l.WallTime, d.WallTime)
+	l.GatewayTimeout = orDefault(l.GatewayTimeout, d.GatewayTimeout)
+	l.Memory = orDefault(l.Memory, d.Memory)
+	l.MaxAllocation = orDefault(l.MaxAllocation, l.Memory/2)
+	l.CodeSize = orDefault(l.CodeSize, d.CodeSize)
+	l.Subrequests = orDefault(l.Subrequests, d.Subrequests)
+	l.MaxCallStackSize = orDefault(l.MaxCallStackSize, d.MaxCallStackSize)
+	l.MaxConcurrentPerIsolate = orDefault(l.MaxConcurrentPerIsolate, d.MaxConcurrentPerIsolate)
+	l.MaxQueue = orDefault(l.MaxQueue, d.MaxQueue)
 	return l
+}
+
+// orDefault returns v, or def when v is the zero value.
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
 }
 
 // Errors reported when a budget is exceeded; match them with errors.Is.
