@@ -120,8 +120,27 @@ func TestHostileScripts(t *testing.T) {
 			// a CPU budget large enough that the memory budget is what stops it
 			lim:    &limits.Limits{CPUTime: 5 * time.Second, Memory: 32 << 20, GatewayTimeout: 10 * time.Second},
 			script: `addEventListener('fetch', e => { const s = 'y'.repeat(1 << 20), a = []; for (;;) a.push(s + a.length) })`},
-		{name: "deep recursion", status: 500,
+		{name: "deep recursion caught", status: 200, body: "RangeError: Maximum call stack size exceeded",
+			script: `function f() { return f() + 1 }
+				addEventListener('fetch', e => { try { f() } catch (err) { e.respondWith(new Response(String(err instanceof RangeError) + ' ' + err)) } })`,
+			check: func(t *testing.T, w *hostileRoutine) {
+				require.Equal(t, "true RangeError: Maximum call stack size exceeded", w.get("/"), "the isolate keeps serving")
+			}},
+		{name: "deep recursion uncaught", status: 500, log: "Uncaught RangeError: Maximum call stack size exceeded",
 			script: `function f() { return f() + 1 } addEventListener('fetch', e => { f() })`},
+		{name: "deep recursion through natives, arrows and methods", status: 200, body: "RangeError",
+			// 4,000 levels through Array.prototype.map take longer than 50 ms under -race
+			lim: &limits.Limits{CPUTime: 2 * time.Second, GatewayTimeout: 10 * time.Second, Memory: 64 << 20, WallTime: 10 * time.Second},
+			script: `const o = { m(n) { return [n].map(x => o.m(x + 1)) } }, g = n => g(n + 1)
+				addEventListener('fetch', e => e.respondWith((async () => {
+					let a = 'none', b = 'none'
+					try { o.m(0) } catch (err) { a = err.name }
+					try { g(0) } catch (err) { b = err.name }
+					return new Response(a + ' ' + b)
+				})()))`,
+			check: func(t *testing.T, w *hostileRoutine) {
+				require.Equal(t, "RangeError RangeError", w.get("/"))
+			}},
 		{name: "never responds", status: 504, budget: lim.GatewayTimeout,
 			script: `addEventListener('fetch', e => e.respondWith(new Promise(() => {})))`},
 		{name: "interval after response", status: 200, body: "started",
@@ -203,4 +222,58 @@ func TestHostileLoadTimeScripts(t *testing.T) {
 	_, err = runtime.New(big, runtime.Options{Logger: discard()})
 	require.ErrorIs(t, err, limits.ErrCodeSize)
 	require.Contains(t, err.Error(), fmt.Sprint(4<<20))
+}
+
+// TestHostileGoStack: scripts that would deepen the Go stack of the loop
+// goroutine (or the parser's) until Go aborts the process. Each must end
+// with an error value, the process alive.
+func TestHostileGoStack(t *testing.T) {
+	for name, src := range map[string]string{
+		"nested parentheses": "addEventListener('fetch', e => {});\n" + strings.Repeat("(", 300000) + "1" + strings.Repeat(")", 300000),
+		"nested templates":   "addEventListener('fetch', e => {});\n" + strings.Repeat("`${", 300000) + "1" + strings.Repeat("}`", 300000),
+		"nested arrays":      "addEventListener('fetch', e => {});\nx = " + strings.Repeat("[", 300000) + strings.Repeat("]", 300000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := runtime.New(src, runtime.Options{Logger: discard()})
+			require.ErrorIs(t, err, runtime.ErrSyntax)
+			var se *runtime.ScriptError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, 2, se.Line)
+			require.Contains(t, se.Message, "nested more than 10000 levels")
+		})
+	}
+
+	// yield* to a fresh generator of itself: goja's call stack stays flat
+	// while the Go stack grows by a dozen frames per level.
+	lim := limits.Limits{CPUTime: 2 * time.Second}
+	w := load(t, `function* g(n) { yield* g(n + 1) }
+		addEventListener('fetch', e => {
+			let r = 'none'
+			try { g(0).next() } catch (err) { r = String(err) }
+			e.respondWith(new Response(r))
+		})`, runtime.Options{Limits: lim})
+	res := w.Get("/")
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, "RangeError: Maximum call stack size exceeded", res.Text)
+
+	// Code made from strings would escape the instrumentation: as in workerd,
+	// it is not allowed.
+	w = load(t, `addEventListener('fetch', e => {
+			const out = []
+			for (const make of [
+				() => eval('1 + 1'),
+				() => (0, eval)('1 + 1'),
+				() => Function('return 1')(),
+				() => new Function('return 1')(),
+				() => (function () {}).constructor('return 1'),
+				() => Object.getPrototypeOf(function* () {}).constructor('yield 1'),
+				() => Object.getPrototypeOf(async function () {}).constructor('return 1'),
+			]) {
+				try { make(); out.push('allowed') } catch (err) { out.push(err.name) }
+			}
+			out.push(typeof Function, (() => {}) instanceof Function, Function.prototype.constructor === Function, Function.name, eval.name)
+			e.respondWith(new Response(out.join(' ')))
+		})`, runtime.Options{})
+	res = w.Get("/")
+	require.Equal(t, "EvalError EvalError EvalError EvalError EvalError EvalError EvalError function true true Function eval", res.Text)
 }

@@ -87,6 +87,9 @@ func (iso *isolate) init() (err error) {
 	fileapi.SetMaxBlobSize(r, opts.Limits.MaxAllocation)
 	iso.rt.installFetch(r)
 	iso.defineGlobals()
+	if err := disallowCodeGeneration(vm); err != nil {
+		return fmt.Errorf("runtime: disallowing code generation: %w", err)
+	}
 	if opts.Install != nil {
 		if err := opts.Install(vm); err != nil {
 			return fmt.Errorf("runtime: Options.Install: %w", err)

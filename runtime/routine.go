@@ -22,6 +22,7 @@ import (
 	"github.com/workerhost/workerhost/fetch"
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/limits"
+	"github.com/workerhost/workerhost/streams"
 )
 
 // Options configure a Routine. The zero value is usable.
@@ -158,13 +159,21 @@ func New(source string, opts Options) (rt *Routine, err error) {
 	if len(source) > opts.Limits.CodeSize {
 		return nil, fmt.Errorf("%s: %w (%d bytes > %d)", opts.Filename, limits.ErrCodeSize, len(source), opts.Limits.CodeSize)
 	}
+	if line, col, err := checkNesting(source, MaxNesting); err != nil {
+		return nil, &ScriptError{File: opts.Filename, Line: line, Column: col, Message: err.Error(), Err: ErrSyntax}
+	}
 	ast, err := parser.ParseFile(nil, opts.Filename, source, 0)
 	if err != nil {
 		return nil, compileError(opts.Filename, err)
 	}
+	realm.InstrumentStackChecks(ast) // deep recursion → catchable RangeError
 	prog, err := goja.CompileAST(ast, false)
 	if err != nil {
 		return nil, compileError(opts.Filename, err)
+	}
+	// Process-wide, once: not charged to the first request that uses streams.
+	if err := streams.Precompile(); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	rt = &Routine{opts: opts, prog: prog, freed: make(chan struct{}, opts.Limits.MaxQueue)}
 	rt.installFetch = fetch.Installer(opts.Fetch)

@@ -88,7 +88,7 @@ func New(opts Options) *Realm {
 	if n <= 0 {
 		n = DefaultMaxCallStackSize
 	}
-	vm.SetMaxCallStackSize(n)
+	r.installStackGuard(n)
 	r.bufferCtors() // capture the original constructors before any guard wraps them
 	vm.SetAsyncContextTracker(tracker{r})
 	vm.SetPromiseRejectionTracker(r.trackRejection)

@@ -1,0 +1,205 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/dop251/goja"
+)
+
+// Code generation from strings (eval, the Function constructors) is
+// disallowed in routines, as in workerd: code made at run time would escape
+// the compile-time stack instrumentation (internal/realm.InstrumentStackChecks)
+// and goja's parser recurses on the Go stack for nested source, which a
+// script could feed it from a request. The calls throw the error V8 throws
+// when a context disallows code generation.
+const codeGenMessage = "Code generation from strings disallowed for this context"
+
+var codeGenGuard = goja.MustCompile("workerhost:codegen", `(function (msg) {
+	'use strict';
+	const deny = (name, length, proto, writable) => {
+		const f = { [name]: function () { throw new EvalError(msg) } }[name];
+		Object.defineProperty(f, 'length', { value: length });
+		if (proto) {
+			Object.setPrototypeOf(f, Object.getPrototypeOf(proto.constructor));
+			Object.defineProperty(f, 'prototype', { value: proto, writable: false });
+			Object.defineProperty(proto, 'constructor', { value: f, writable, configurable: true });
+		}
+		return f;
+	};
+	Object.defineProperty(globalThis, 'eval', { value: deny('eval', 1), writable: true, configurable: true });
+	Object.defineProperty(globalThis, 'Function', { value: deny('Function', 1, Function.prototype, true), writable: true, configurable: true });
+	deny('GeneratorFunction', 1, Object.getPrototypeOf(function* () {}), false);
+	deny('AsyncFunction', 1, Object.getPrototypeOf(async function () {}), false);
+})`, true)
+
+func disallowCodeGeneration(vm *goja.Runtime) error {
+	v, err := vm.RunProgram(codeGenGuard)
+	if err != nil {
+		return err
+	}
+	fn, _ := goja.AssertFunction(v)
+	_, err = fn(goja.Undefined(), vm.ToValue(codeGenMessage))
+	return err
+}
+
+// MaxNesting is the deepest bracket nesting ((), [], {}, template ${})
+// a routine's source may have. goja's parser and compiler recurse on the Go
+// stack per level, and Go aborts the process (it cannot be recovered) when
+// a goroutine's stack passes 1 GB, which a few hundred thousand levels —
+// well inside the 4 MB code size — reach. No real program nests this deep.
+const MaxNesting = 10000
+
+// checkNesting scans src like a JavaScript tokenizer would for brackets —
+// skipping strings, comments, regular expression literals and template
+// text — and fails with the position where nesting passes max.
+func checkNesting(src string, max int) (line, col int, err error) {
+	var (
+		depth     int
+		templates []int // depth at which each open template's ${ started
+		prevSig   byte  // previous significant character (regex or division?)
+		prevWord  string
+	)
+	line, lineStart := 1, 0
+	at := func(i int) (int, int) { return line, i - lineStart + 1 }
+	regexAllowed := func() bool {
+		switch prevSig {
+		case 0, '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^':
+			return true
+		case ')', ']':
+			return false
+		}
+		if isIdentByte(prevSig) {
+			switch prevWord {
+			case "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await":
+				return true
+			}
+			return false
+		}
+		return true
+	}
+	// skipTemplateText scans template characters from i until ` or ${;
+	// it returns the index of the terminator.
+	skipTemplateText := func(i int) int {
+		for ; i < len(src); i++ {
+			switch src[i] {
+			case '\\':
+				i++
+			case '\n':
+				line, lineStart = line+1, i+1
+			case '`':
+				return i
+			case '$':
+				if i+1 < len(src) && src[i+1] == '{' {
+					return i
+				}
+			}
+		}
+		return i
+	}
+	open := func(i int) error {
+		depth++
+		if depth > max {
+			l, c := at(i)
+			line, col = l, c
+			return fmt.Errorf("brackets nested more than %d levels deep", max)
+		}
+		return nil
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		lit := false // a literal ends here: a / after it divides
+		switch {
+		case c == '\n':
+			line, lineStart = line+1, i+1
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			i--
+			continue
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			for i += 2; i+1 < len(src) && !(src[i] == '*' && src[i+1] == '/'); i++ {
+				if src[i] == '\n' {
+					line, lineStart = line+1, i+1
+				}
+			}
+			i++
+			continue
+		case c == '\'' || c == '"':
+			lit = true
+			for i++; i < len(src) && src[i] != c && src[i] != '\n'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case c == '/' && regexAllowed():
+			lit = true
+			inClass := false
+			for i++; i < len(src) && src[i] != '\n'; i++ {
+				if src[i] == '\\' {
+					i++
+				} else if src[i] == '[' {
+					inClass = true
+				} else if src[i] == ']' {
+					inClass = false
+				} else if src[i] == '/' && !inClass {
+					break
+				}
+			}
+		case c == '`':
+			i = skipTemplateText(i + 1)
+			if i < len(src) && src[i] == '$' {
+				templates = append(templates, depth)
+				if err := open(i); err != nil {
+					return line, col, err
+				}
+				i++ // at the '{'
+			} else {
+				lit = true
+			}
+		case c == '(' || c == '[' || c == '{':
+			if err := open(i); err != nil {
+				return line, col, err
+			}
+		case c == ')' || c == ']' || c == '}':
+			if depth > 0 {
+				depth--
+			}
+			if c == '}' && len(templates) > 0 && templates[len(templates)-1] == depth {
+				// the end of a ${...}: template text continues
+				templates = templates[:len(templates)-1]
+				i = skipTemplateText(i + 1)
+				if i < len(src) && src[i] == '$' {
+					templates = append(templates, depth)
+					if err := open(i); err != nil {
+						return line, col, err
+					}
+					i++
+				} else {
+					lit = true
+				}
+			}
+		}
+		if isIdentByte(c) {
+			j := i
+			for j < len(src) && isIdentByte(src[j]) {
+				j++
+			}
+			prevWord = src[i:j]
+			i = j - 1
+		}
+		if lit || i >= len(src) {
+			prevSig = ')'
+		} else {
+			prevSig = src[i]
+		}
+	}
+	return 0, 0, nil
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
