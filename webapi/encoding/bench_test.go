@@ -119,6 +119,26 @@ func BenchmarkDecodeWindows1252_1K(b *testing.B) {
 	}
 }
 
+// Legacy multi-byte decoders run the standard's state machines byte by byte.
+func benchLegacy(b *testing.B, label string, p []byte) {
+	d, _ := encoding.NewDecoder(label, false, false)
+	b.SetBytes(int64(len(p)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = d.Decode(p, false)
+	}
+}
+
+func BenchmarkDecodeGB18030_1K(b *testing.B) {
+	// "你好, world! " in gb18030, and a four-byte sequence (U+0080).
+	benchLegacy(b, "gb18030", []byte(strings.Repeat("\xC4\xE3\xBA\xC3, world! \x81\x30\x81\x30", 1024/18))[:1020])
+}
+
+func BenchmarkDecodeISO2022JP_1K(b *testing.B) {
+	// "あい" in JIS X 0208, then ASCII.
+	benchLegacy(b, "iso-2022-jp", []byte(strings.Repeat("\x1B$B$\"$$\x1B(B hello ", 1024/16))[:1024])
+}
+
 // The JS-level paths: TextEncoder.encode and TextDecoder.decode called from
 // script, including argument conversion and the Uint8Array allocation.
 func benchJS(b *testing.B, setup, arg string) {

@@ -9,7 +9,6 @@ import (
 	xenc "golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
 
@@ -27,7 +26,9 @@ const (
 	kindUTF16LE
 	kindUTF16BE
 	kindSingleByte
-	kindMultiByte
+	kindMultiByte // through golang.org/x/text
+	kindGB18030   // gb18030 and GBK (legacymb.go)
+	kindISO2022JP // legacymb.go
 )
 
 // maxRetainedBuf bounds the scratch buffer a Decoder keeps between calls.
@@ -65,6 +66,15 @@ type Decoder struct {
 	t       transform.Transformer
 	pending []byte
 
+	// The standard's state machines (legacymb.go): bytes restored to the
+	// input (a reversed stack), gb18030's first/second/third bytes, and
+	// ISO-2022-JP's state, output state, lead byte and output flag.
+	front                      []byte
+	gbFirst, gbSecond, gbThird byte
+	jpState, jpOutState        uint8
+	jpLead                     byte
+	jpOutput                   bool
+
 	buf []byte
 }
 
@@ -86,6 +96,11 @@ func NewDecoder(label string, fatal, ignoreBOM bool) (*Decoder, error) {
 		d.kind = kindUTF16LE
 	case "utf-16be":
 		d.kind = kindUTF16BE
+	case "gb18030", "gbk":
+		// The standard's GBK decoder is the gb18030 decoder.
+		d.kind = kindGB18030
+	case "iso-2022-jp":
+		d.kind = kindISO2022JP
 	default:
 		enc := legacy(name)
 		if enc == nil {
@@ -108,9 +123,6 @@ func legacy(name string) xenc.Encoding {
 	case "iso-8859-8-i":
 		// Same index as iso-8859-8 (the "-i" only matters for bidi layout).
 		return charmap.ISO8859_8
-	case "gbk":
-		// The standard's GBK decoder is the gb18030 decoder.
-		return simplifiedchinese.GB18030
 	}
 	enc, err := htmlindex.Get(name)
 	if err != nil {
@@ -160,6 +172,9 @@ func (d *Decoder) resetState() {
 	d.u8cp, d.u8need, d.u8seen, d.u8lower, d.u8upper = 0, 0, 0, 0x80, 0xBF
 	d.u16lead, d.u16leadSur = -1, 0
 	d.pending = d.pending[:0]
+	d.front = d.front[:0]
+	d.gbFirst, d.gbSecond, d.gbThird = 0, 0, 0
+	d.jpState, d.jpOutState, d.jpLead, d.jpOutput = jpASCII, jpASCII, 0, false
 	if d.t != nil {
 		d.t.Reset()
 	}
@@ -200,6 +215,10 @@ func (d *Decoder) Decode(p []byte, stream bool) (string, error) {
 		out, ok = d.decodeUTF16(out, p, flush)
 	case kindSingleByte:
 		out, ok = d.decodeSingleByte(out, p)
+	case kindGB18030:
+		out, ok = d.decodeGB18030(out, p, flush)
+	case kindISO2022JP:
+		out, ok = d.decodeISO2022JP(out, p, flush)
 	default:
 		out, ok = d.decodeMultiByte(out, p, flush)
 	}
@@ -378,10 +397,9 @@ func (d *Decoder) decodeSingleByte(out, p []byte) (_ []byte, ok bool) {
 	return out, true
 }
 
-// gb18030FFFD is the gb18030 encoding of U+FFFD: the only legacy byte
-// sequence that legitimately decodes to U+FFFD.
-var gb18030FFFD = []byte{0x84, 0x31, 0xA4, 0x37}
-
+// decodeMultiByte decodes Big5, EUC-JP, Shift_JIS and EUC-KR through
+// golang.org/x/text (none of their byte sequences legitimately decodes to
+// U+FFFD, so a U+FFFD in the output means malformed input).
 func (d *Decoder) decodeMultiByte(out, p []byte, flush bool) (_ []byte, ok bool) {
 	if d.t == nil {
 		d.t = d.mb.NewDecoder()
@@ -390,10 +408,6 @@ func (d *Decoder) decodeMultiByte(out, p []byte, flush bool) (_ []byte, ok bool)
 	if len(d.pending) > 0 {
 		d.pending = append(d.pending, p...)
 		src = d.pending
-	}
-	legit := 0 // U+FFFD characters the input really encodes
-	if d.fatal && (d.name == "gb18030" || d.name == "gbk") {
-		legit = bytes.Count(src, gb18030FFFD)
 	}
 	if need := len(src)*2 + 16; cap(out) < need {
 		out = make([]byte, 0, need)
@@ -426,7 +440,7 @@ func (d *Decoder) decodeMultiByte(out, p []byte, flush bool) (_ []byte, ok bool)
 		break
 	}
 	if d.fatal {
-		if bytes.Count(out, replacement) > legit {
+		if bytes.Contains(out, replacement) {
 			return out, false
 		}
 	}

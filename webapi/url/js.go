@@ -531,7 +531,12 @@ func installSearchParams(r *realm.Realm, cl *classes) *realm.Class {
 }
 
 // initList converts the constructor argument (sequence<sequence<USVString>>
-// or record<USVString, USVString> or USVString) to a list.
+// or record<USVString, USVString> or USVString) to a list. An object goes
+// through GetMethod(@@iterator) even when it is a URLSearchParams (a
+// subclass or a changed prototype can override the iterator). An own
+// @@iterator assigned to a URLSearchParams instance is not seen: instances
+// are goja dynamic objects (realm.Host), which reject Symbol-keyed own
+// properties (silently in sloppy mode).
 func initList(r *realm.Realm, cl *classes, init goja.Value) [][2]string {
 	vm := r.VM()
 	const ctx = "Failed to construct 'URLSearchParams': "

@@ -150,6 +150,11 @@ func TestSearchParamsConstructor(t *testing.T) {
 		`new URLSearchParams("!'()~*-._ =").toString()`:                                          "%21%27%28%29%7E*-._+=",
 		`new URLSearchParams(123).toString()`:                                                    "123=",
 		`(class extends URLSearchParams {}).name + (new (class X extends URLSearchParams { f() { return this.get("a") } })("a=5")).f()`: "5",
+		// A URLSearchParams argument is converted like any object: through
+		// its @@iterator (GetMethod), not by copying its list.
+		`new URLSearchParams(new (class extends URLSearchParams { *[Symbol.iterator]() { yield ["a", "b"] } })("x=1")).toString()`:                                                                "a=b",
+		`const sp = new URLSearchParams("x=1"); Object.setPrototypeOf(sp, {__proto__: URLSearchParams.prototype, *[Symbol.iterator]() { yield ["c", "d"] }}); new URLSearchParams(sp).toString()`: "c=d",
+		`const sq = new URLSearchParams("x=1"); Object.setPrototypeOf(sq, {__proto__: URLSearchParams.prototype, [Symbol.iterator]: undefined}); new URLSearchParams(sq).toString()`:              "",
 	} {
 		require.Equal(t, want, e.MustRun(src), src)
 	}
