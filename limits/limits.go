@@ -36,7 +36,8 @@ type Limits struct {
 	CodeSize int
 	// Subrequests bounds fetch() calls per request. Default 50.
 	Subrequests int
-	// MaxCallStackSize bounds JS call depth (RangeError beyond). Default 4000.
+	// MaxCallStackSize bounds JS call depth: a deeper call throws a catchable
+	// RangeError ("Maximum call stack size exceeded"), as in V8. Default 4000.
 	MaxCallStackSize int
 	// MaxConcurrentPerIsolate bounds requests in flight on one isolate;
 	// more wait in a queue. Default 256.
