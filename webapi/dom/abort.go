@@ -314,12 +314,17 @@ func timeoutMillis(r *realm.Realm, v goja.Value) float64 {
 }
 
 // timeoutSignal implements AbortSignal.timeout. The timer belongs to the
-// current request: it is a time.AfterFunc whose callback submits the abort
-// as a task of that request, and it is stopped when the request ends (a
-// signal whose request ended never times out). Outside a request (static
+// current request: it is a time.AfterFunc whose callback submits a task of
+// that request, and it is stopped when the request ends (a signal whose
+// request ended never times out). Outside a request (static
 // initialization, tasks of no request) no timer is armed and the signal
 // never aborts, so that a timer started at initialization cannot fire into
 // whichever request happens to be running later.
+//
+// Timeouts fire in deadline order, creation order among equal deadlines (as
+// the HTML timer task source does): the AfterFunc callbacks run on
+// goroutines in any order, so each task aborts every due signal of its
+// request in order rather than its own signal only.
 func timeoutSignal(r *realm.Realm, st *state, ms float64) *AbortSignal {
 	s := newSignal(r, st)
 	ctx := r.Current()
@@ -330,13 +335,45 @@ func timeoutSignal(r *realm.Realm, st *state, ms float64) *AbortSignal {
 	if ms < float64(math.MaxInt64/int64(time.Millisecond)) {
 		d = time.Duration(ms) * time.Millisecond
 	}
-	tm := time.AfterFunc(d, func() {
-		r.Submit(ctx, func() {
-			s.Abort(r, NewDOMException(r, "TimeoutError", "signal timed out"))
-		})
+	q, _ := ctx.Value(timeoutQueueKey{}).(*timeoutQueue)
+	if q == nil {
+		q = &timeoutQueue{}
+		ctx.SetValue(timeoutQueueKey{}, q)
+	}
+	t := &pendingTimeout{signal: s, due: time.Now().Add(d)}
+	q.pending = append(q.pending, t) // due times only grow with creation order
+	for i := len(q.pending) - 1; i > 0 && q.pending[i].due.Before(q.pending[i-1].due); i-- {
+		q.pending[i], q.pending[i-1] = q.pending[i-1], q.pending[i]
+	}
+	t.timer = time.AfterFunc(d, func() {
+		r.Submit(ctx, func() { q.fireDue(r) })
 	})
-	ctx.OnEnd(func() { tm.Stop() })
+	ctx.OnEnd(func() { t.timer.Stop() })
 	return s
+}
+
+type timeoutQueueKey struct{}
+
+// timeoutQueue holds a request's armed AbortSignal.timeout signals in
+// firing order. Used on the loop goroutine only.
+type timeoutQueue struct {
+	pending []*pendingTimeout
+}
+
+type pendingTimeout struct {
+	signal *AbortSignal
+	due    time.Time
+	timer  *time.Timer
+}
+
+func (q *timeoutQueue) fireDue(r *realm.Realm) {
+	now := time.Now()
+	for len(q.pending) > 0 && !q.pending[0].due.After(now) {
+		t := q.pending[0]
+		q.pending[0] = nil
+		q.pending = q.pending[1:]
+		t.signal.Abort(r, NewDOMException(r, "TimeoutError", "signal timed out"))
+	}
 }
 
 func thisSignal(r *realm.Realm, call goja.FunctionCall) *AbortSignal {

@@ -2,6 +2,7 @@ package dom_test
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -271,4 +272,30 @@ func TestAbortControllerBoundToRequest(t *testing.T) {
 	require.True(t, strings.Contains(r.Err, "different request"), r.Err)
 	// Reading its state is allowed.
 	require.Equal(t, false, e.MustRun(`reqCtl.signal.aborted`))
+}
+
+// TestAbortSignalTimeoutsFireInOrder: equal delays fire in creation order
+// (their Go timers call back on goroutines in any order).
+func TestAbortSignalTimeoutsFireInOrder(t *testing.T) {
+	e := jstest.New(t, dom.Install)
+	for round := 0; round < 5; round++ {
+		got := e.MustRun(`
+			new Promise((resolve) => {
+				const order = [], n = 50;
+				for (let i = 0; i < n; i++) {
+					AbortSignal.timeout(i < 25 ? 40 : 2).onabort = () => {
+						order.push(i);
+						if (order.length === n) resolve(order.join(','));
+					};
+				}
+			})`)
+		want := make([]string, 0, 50)
+		for i := 25; i < 50; i++ { // the 2 ms ones are due first
+			want = append(want, strconv.Itoa(i))
+		}
+		for i := 0; i < 25; i++ {
+			want = append(want, strconv.Itoa(i))
+		}
+		require.Equal(t, strings.Join(want, ","), got)
+	}
 }
