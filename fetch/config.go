@@ -27,6 +27,11 @@
 // Policy failures reject with a TypeError whose message names the rule
 // (and the Config field that controls it); Go sees them in Config.OnEvent
 // and Config.Stats. fetchtest provides a transport for tests.
+//
+// data: URLs (ProcessDataURL) and blob: URLs (URL.createObjectURL, which
+// this package defines, with a blob URL store per routine) are answered in
+// process: they are not subrequests, so the policy does not apply to them,
+// they cost nothing from the budget and produce no events.
 package fetch
 
 import (
@@ -111,7 +116,7 @@ const (
 	ReasonNone           Reason = iota
 	ReasonNoRequest             // fetch() outside a request (static initialization)
 	ReasonSubrequests           // the subrequest budget is spent
-	ReasonScheme                // not an http: or https: URL
+	ReasonScheme                // not an http:, https:, data: or blob: URL
 	ReasonHostNotAllowed        // not in Config.AllowedHosts
 	ReasonPrivateAddress        // the SSRF guard
 	ReasonLoop                  // a host served by another routine of this process (or by this one with no Origin)

@@ -35,6 +35,7 @@ type state struct {
 	budget    int // < 0: unlimited
 	maxHops   int // < 0: unlimited
 	cfgErrs   []error
+	blobs     blobStore // the routine's blob URLs
 }
 
 func newState(cfg Config) *state {
@@ -86,6 +87,7 @@ func install(r *realm.Realm, st *state) {
 	rs := &realmState{st: st, r: r}
 	rs.requestCtor, _ = r.VM().GlobalObject().Get("Request").(*goja.Object)
 	r.DefineGlobal("fetch", r.Func("fetch", 1, rs.fetch))
+	rs.installObjectURLs()
 }
 
 // reqState is fetch's per-request state (a realm.Context value).
@@ -143,7 +145,7 @@ func (rs *realmState) fetch(call goja.FunctionCall) goja.Value {
 		}
 		re := refused(ReasonNoRequest, "", msg)
 		rs.st.refusal(r, Event{Routine: rs.st.cfg.RoutineName, RequestID: ctx.IDString()}, re)
-		panic(r.NewTypeError(re.Msg))
+		panic(typeError(r, re.Msg))
 	}
 	p, resolve, reject := vm.NewPromise()
 	if ex := vm.Try(func() { rs.start(ctx, call, resolve, reject) }); ex != nil {
@@ -251,7 +253,7 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 		method, fullURL, redirect = http.MethodGet, u, "follow"
 	} else {
 		if rs.requestCtor == nil {
-			panic(r.NewTypeError("fetch() is unavailable: the Request interface is not installed (install webapi before fetch)"))
+			panic(typeError(r, "fetch() is unavailable: the Request interface is not installed (install webapi before fetch)"))
 		}
 		input := fc.Argument(0)
 		args := fc.Arguments
@@ -264,7 +266,7 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 		}
 		var ok bool
 		if q, ok = webapi.RequestFrom(reqObj); !ok {
-			panic(r.NewTypeError("fetch(): the Request constructor did not return a Request"))
+			panic(typeError(r, "fetch(): the Request constructor did not return a Request"))
 		}
 		method, fullURL, redirect = q.Method, q.URL, q.Redirect
 
@@ -297,35 +299,46 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 	ev := Event{Routine: st.cfg.RoutineName, RequestID: ctx.IDString(), Method: method}
 	href, _, _ := strings.Cut(fullURL, "#")
 	ev.URL = href
+	if strings.HasPrefix(href, "data:") {
+		// A data: URL never reaches the network: no policy applies to it
+		// and it costs no subrequest.
+		resolveDataURL(r, method, href, resolve, reject)
+		return
+	}
+	if isBlobURL(href) {
+		// Neither does a blob: URL, read from the routine's store.
+		rs.resolveBlobURL(r, method, href, resolve, reject)
+		return
+	}
 	if !strings.HasPrefix(href, "http://") && !strings.HasPrefix(href, "https://") {
 		scheme, _, _ := strings.Cut(href, ":")
 		re := refused(ReasonScheme, "", "Fetch API cannot load "+strconv.Quote(href)+": the "+scheme+": scheme is not supported (only http: and https: URLs can be fetched)")
 		st.refusal(r, ev, re)
-		panic(r.NewTypeError(re.Msg))
+		panic(typeError(r, re.Msg))
 	}
 	u, err := neturl.Parse(href)
 	if err != nil || u.Host == "" {
-		panic(r.NewTypeError("fetch failed: cannot send a request to " + strconv.Quote(href) + ": the URL is not valid for HTTP"))
+		panic(typeError(r, "fetch failed: cannot send a request to "+strconv.Quote(href)+": the URL is not valid for HTTP"))
 	}
 	if re := st.checkHops(u.Hostname(), rq.hops); re != nil {
 		st.refusal(r, ev, re)
-		panic(r.NewTypeError(re.Msg))
+		panic(typeError(r, re.Msg))
 	}
 	toOrigin, re := st.route(u.Hostname(), incoming)
 	if re != nil {
 		st.refusal(r, ev, re)
-		panic(r.NewTypeError(re.Msg))
+		panic(typeError(r, re.Msg))
 	}
 	if re := st.spend(rq); re != nil {
 		st.refusal(r, ev, re)
-		panic(r.NewTypeError(re.Msg))
+		panic(typeError(r, re.Msg))
 	}
 	var payload webapi.Payload
 	var h http.Header
 	if q != nil {
 		if payload, err = q.Body().TakePayload(r, ctx); err != nil {
 			rq.used.Add(-1) // nothing was sent
-			panic(r.NewTypeError("fetch(): cannot send the request body: " + err.Error()))
+			panic(typeError(r, "fetch(): cannot send the request body: "+err.Error()))
 		}
 		h = q.Headers(r).HTTPHeader()
 		cleanRequestHeader(h)
@@ -481,9 +494,9 @@ func (c *call) finish(resp *http.Response, finalURL string, redirected bool, err
 		switch {
 		case errors.As(err, &re):
 			c.rs.st.logRefusal(r, c.reqID, re)
-			_ = c.reject(r.NewTypeError(re.Msg))
+			_ = c.reject(typeError(r, re.Msg))
 		default:
-			_ = c.reject(r.NewTypeError("fetch failed: " + describeErr(err)))
+			_ = c.reject(typeError(r, "fetch failed: "+describeErr(err)))
 		}
 		return
 	}

@@ -159,11 +159,15 @@ func TestFetchStaticInit(t *testing.T) {
 
 func TestFetchSchemes(t *testing.T) {
 	e := newHarness(t, local())
-	for _, u := range []string{"ftp://example.com/x", "data:text/plain,hi", "file:///etc/passwd", "blob:https://a/b"} {
+	for _, u := range []string{"ftp://example.com/x", "file:///etc/passwd"} {
 		r := e.Run(`fetch("` + u + `")`)
 		require.Equal(t, "TypeError", r.Name, u)
 		require.Contains(t, r.Err, "only http: and https: URLs can be fetched", u)
 	}
+	// data: and blob: URLs are fetched too (dataurl_test.go, bloburl_test.go).
+	r := e.Run(`fetch("blob:https://a/b")`)
+	require.Equal(t, "TypeError", r.Name)
+	require.Contains(t, r.Err, "is not a blob: URL of this routine")
 }
 
 func TestFetchRedirects(t *testing.T) {

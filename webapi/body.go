@@ -32,13 +32,16 @@ type Body struct {
 	stream  goja.Value    // JS ReadableStream
 	length  int64         // total length when known, else -1
 	used    bool
+	// consumed: a non-null source was read or taken without a JS stream.
+	// The body is not null: .body is then a disturbed, locked stream.
+	consumed bool
 	// ContentType is the type extracted from the body init, if any.
 	ContentType string
 }
 
 // IsNull reports whether there is no body.
 func (b *Body) IsNull() bool {
-	return !b.hasText && b.bytes == nil && b.reader == nil && b.stream == nil
+	return !b.hasText && b.bytes == nil && b.reader == nil && b.stream == nil && !b.consumed
 }
 
 // Used reports whether the body has been consumed (bodyUsed).
@@ -62,7 +65,7 @@ func (b *Body) Length() int64 {
 	case b.reader != nil:
 		return b.length
 	case b.stream == nil:
-		return 0
+		return 0 // null or consumed
 	}
 	return -1
 }
@@ -198,6 +201,15 @@ func (b *Body) ensureStream(r *realm.Realm) goja.Value {
 		panic(r.NewTypeError("ReadableStream bodies are not available in this build"))
 	}
 	switch {
+	case b.consumed:
+		// Consuming a body reads its stream to the end with a reader
+		// (Fetch "fully read"): what script sees afterwards is a stream
+		// that is disturbed and locked, whatever the source was.
+		s := streamHooks.fromBytes(r, nil)
+		streamHooks.readAll(r, s, 0, func([]byte, goja.Value) {})
+		b.stream = s
+		b.consumed = false
+		return s
 	case b.hasText:
 		b.stream = streamHooks.fromBytes(r, []byte(b.text))
 		b.text, b.hasText = "", false
@@ -229,12 +241,16 @@ func (b *Body) TakePayload(r *realm.Realm, ctx *realm.Context) (Payload, error) 
 	b.used = true
 	switch {
 	case b.hasText:
-		return Payload{Text: b.text, Length: int64(len(b.text))}, nil
+		text := b.text
+		b.text, b.hasText, b.consumed = "", false, true
+		return Payload{Text: text, Length: int64(len(text))}, nil
 	case b.bytes != nil:
-		return Payload{Bytes: b.bytes, Length: int64(len(b.bytes))}, nil
+		p := b.bytes
+		b.bytes, b.consumed = nil, true
+		return Payload{Bytes: p, Length: int64(len(p))}, nil
 	case b.reader != nil:
 		rc := b.reader
-		b.reader = nil
+		b.reader, b.consumed = nil, true
 		return Payload{Reader: rc, Length: b.length}, nil
 	case b.stream != nil:
 		if streamHooks.takeGo != nil {
@@ -271,14 +287,16 @@ func (b *Body) readAll(r *realm.Realm, done func([]byte, goja.Value)) {
 	b.used = true
 	switch {
 	case b.hasText:
-		done([]byte(b.text), nil)
+		text := b.text
+		b.text, b.hasText, b.consumed = "", false, true
+		done([]byte(text), nil)
 	case b.bytes != nil:
 		p := b.bytes
-		b.bytes = nil
+		b.bytes, b.consumed = nil, true
 		done(p, nil)
 	case b.reader != nil:
 		rc := b.reader
-		b.reader = nil
+		b.reader, b.consumed = nil, true
 		ctx := r.Current()
 		go func() {
 			p, err := io.ReadAll(io.LimitReader(rc, MaxBufferedBody+1))

@@ -2,6 +2,7 @@ package webapi
 
 import (
 	"net/http"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -334,63 +335,167 @@ func (h *Headers) fill(r *realm.Realm, init goja.Value) {
 	if !ok {
 		panic(r.NewTypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'"))
 	}
-	if other, ok := realm.Unwrap[*Headers](o); ok {
-		other.materialize()
-		for _, hd := range other.list {
-			if n, v, ok := h.validate(r, hd.name, hd.value, true); ok {
-				h.AppendValue(n, v)
-			}
+	vm := r.VM()
+	// WebIDL overload resolution: an object with a @@iterator method is a
+	// sequence<sequence<ByteString>>, any other object a record.
+	method := o.GetSymbol(goja.SymIterator)
+	if method != nil && !goja.IsUndefined(method) && !goja.IsNull(method) {
+		iterFn, ok := goja.AssertFunction(method)
+		if !ok {
+			panic(r.NewTypeError("Failed to construct 'Headers': The object's Symbol.iterator property is not a function"))
 		}
+		if other, ok := realm.Unwrap[*Headers](o); ok && method == headersKey.Get(r).entries {
+			// A Headers object iterated by its own entries(): copy the list
+			// (the same header values as its sorted and combined pairs).
+			other.materialize()
+			for _, hd := range other.list {
+				if n, v, ok := h.validate(r, hd.name, hd.value, true); ok {
+					h.AppendValue(n, v)
+				}
+			}
+			return
+		}
+		h.fillSequence(r, vm, o, iterFn)
 		return
 	}
-	vm := r.VM()
-	if iterFn, ok := goja.AssertFunction(o.GetSymbol(goja.SymIterator)); ok {
-		iter, err := iterFn(o)
+	h.fillRecord(r, o)
+}
+
+// fillSequence fills from a sequence<sequence<ByteString>> given its
+// iterator method: the whole sequence is converted, then each entry is
+// checked (two items) and appended, as "fill" says.
+func (h *Headers) fillSequence(r *realm.Realm, vm *goja.Runtime, o *goja.Object, iterFn goja.Callable) {
+	iter, err := iterFn(o)
+	if err != nil {
+		panic(err)
+	}
+	iterObj, ok := iter.(*goja.Object)
+	if !ok {
+		panic(r.NewTypeError("Failed to construct 'Headers': the iterator is not an object"))
+	}
+	next, ok := goja.AssertFunction(iterObj.Get("next"))
+	if !ok {
+		panic(r.NewTypeError("Failed to construct 'Headers': iterator has no next() method"))
+	}
+	var entries [][]string
+	for {
+		res, err := next(iterObj)
 		if err != nil {
 			panic(err)
 		}
-		iterObj := iter.ToObject(vm)
-		next, ok := goja.AssertFunction(iterObj.Get("next"))
+		ro, ok := res.(*goja.Object)
 		if !ok {
-			panic(r.NewTypeError("Failed to construct 'Headers': iterator has no next() method"))
+			panic(r.NewTypeError("Failed to construct 'Headers': the iterator result is not an object"))
 		}
-		for {
-			res, err := next(iterObj)
-			if err != nil {
-				panic(err)
-			}
-			ro := res.ToObject(vm)
-			if ro.Get("done").ToBoolean() {
-				break
-			}
-			pair, ok := ro.Get("value").(*goja.Object)
-			if !ok {
-				panic(r.NewTypeError("Failed to construct 'Headers': each header init entry must be a sequence of [name, value]"))
-			}
-			var items []goja.Value
-			if err := vm.ExportTo(pair, &items); err != nil {
-				panic(r.NewTypeError("Failed to construct 'Headers': each header init entry must be a sequence of [name, value]"))
-			}
-			if len(items) != 2 {
-				panic(r.NewTypeError("Failed to construct 'Headers': a header init entry must have exactly two items (name and value)"))
-			}
-			if n, v, ok := h.validate(r, byteString(r, items[0]), byteString(r, items[1]), true); ok {
-				h.AppendValue(n, v)
-			}
+		if ro.Get("done").ToBoolean() {
+			break
 		}
-		return
+		pair, ok := ro.Get("value").(*goja.Object)
+		if !ok {
+			panic(r.NewTypeError("Failed to construct 'Headers': each header init entry must be a sequence of [name, value]"))
+		}
+		var items []goja.Value
+		if err := vm.ExportTo(pair, &items); err != nil {
+			panic(r.NewTypeError("Failed to construct 'Headers': each header init entry must be a sequence of [name, value]"))
+		}
+		entry := make([]string, len(items))
+		for i, it := range items {
+			entry[i] = byteString(r, it)
+		}
+		entries = append(entries, entry)
 	}
-	for _, k := range o.Keys() {
-		if n, v, ok := h.validate(r, k, byteString(r, o.Get(k)), true); ok {
+	for _, entry := range entries {
+		if len(entry) != 2 {
+			panic(r.NewTypeError("Failed to construct 'Headers': a header init entry must have exactly two items (name and value)"))
+		}
+		if n, v, ok := h.validate(r, entry[0], entry[1], true); ok {
 			h.AppendValue(n, v)
 		}
 	}
 }
 
+// fillRecord fills from a record<ByteString, ByteString>, converted as
+// WebIDL says (§3.2.21): [[OwnPropertyKeys]], then for each key
+// [[GetOwnProperty]]; keys whose descriptor is undefined or not enumerable
+// are skipped; the key is converted to a ByteString (a Symbol key throws),
+// then [[Get]] and the value's conversion. Each step is observable through a
+// Proxy, so the order matters. The whole record is converted before any
+// header is validated and appended, as "fill" says.
+func (h *Headers) fillRecord(r *realm.Realm, o *goja.Object) {
+	var pairs []header
+	if o.ExportType() != proxyType && len(o.Symbols()) == 0 {
+		// Fast path: for an object that is not a Proxy and has no Symbol
+		// keys, the enumerable own string keys in property order are the
+		// keys the conversion keeps, and reading them has no side effects
+		// but those of getters (only a getter that deletes or hides a later
+		// key of its own object would see a difference).
+		keys := o.Keys()
+		pairs = make([]header, 0, len(keys))
+		for _, k := range keys {
+			name := byteStringOf(r, k)
+			v := o.Get(k)
+			if v == nil {
+				v = goja.Undefined()
+			}
+			pairs = append(pairs, header{name, byteString(r, v)})
+		}
+	} else {
+		pairs = convertRecord(r, o)
+	}
+	for _, p := range pairs {
+		if n, v, ok := h.validate(r, p.name, p.value, true); ok {
+			h.AppendValue(n, v)
+		}
+	}
+}
+
+var proxyType = reflect.TypeOf(goja.Proxy{})
+
+// convertRecord is the general record<ByteString, ByteString> conversion,
+// step by step through Reflect.
+func convertRecord(r *realm.Realm, o *goja.Object) []header {
+	st := headersKey.Get(r)
+	keysV, err := st.ownKeys(goja.Undefined(), o)
+	if err != nil {
+		panic(err)
+	}
+	keys, ok := keysV.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	n := int(keys.Get("length").ToInteger())
+	pairs := make([]header, 0, n)
+	for i := 0; i < n; i++ {
+		key := keys.Get(strconv.Itoa(i))
+		desc, err := st.getOwnPropertyDescriptor(goja.Undefined(), o, key)
+		if err != nil {
+			panic(err)
+		}
+		d, ok := desc.(*goja.Object)
+		if !ok || !d.Get("enumerable").ToBoolean() {
+			continue
+		}
+		name := byteString(r, key) // throws for a Symbol key
+		v := o.Get(key.String())
+		if v == nil {
+			v = goja.Undefined()
+		}
+		pairs = append(pairs, header{name, byteString(r, v)})
+	}
+	return pairs
+}
+
 // byteString converts a value per WebIDL ByteString: code points above
 // U+00FF are a TypeError. Latin-1 characters map to their byte.
 func byteString(r *realm.Realm, v goja.Value) string {
-	s := v.String()
+	if _, ok := v.(*goja.Symbol); ok {
+		panic(r.NewTypeError("Cannot convert a Symbol value to a string"))
+	}
+	return byteStringOf(r, v.String())
+}
+
+// byteStringOf is byteString for a string already converted from JS.
+func byteStringOf(r *realm.Realm, s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return latin1(r, s)
@@ -426,6 +531,11 @@ func fromLatin1(s string) string {
 
 type headersState struct {
 	class *realm.Class
+	// entries is Headers.prototype.entries (also its @@iterator).
+	entries *goja.Object
+	// Reflect.ownKeys and Reflect.getOwnPropertyDescriptor as they were at
+	// installation, for the record conversion.
+	ownKeys, getOwnPropertyDescriptor goja.Callable
 }
 
 var headersKey = realm.NewKey[*headersState]()
@@ -459,7 +569,11 @@ func installHeaders(r *realm.Realm) {
 		h.fill(r, call.Argument(0))
 		return c.WrapFor(call, h)
 	}, nil)
-	headersKey.Set(r, &headersState{class: c})
+	st := &headersState{class: c}
+	reflectObj := vm.GlobalObject().Get("Reflect").(*goja.Object)
+	st.ownKeys, _ = goja.AssertFunction(reflectObj.Get("ownKeys"))
+	st.getOwnPropertyDescriptor, _ = goja.AssertFunction(reflectObj.Get("getOwnPropertyDescriptor"))
+	headersKey.Set(r, st)
 	this := func(call goja.FunctionCall) *Headers {
 		return realm.ThisBound[*Headers](r, call, "Headers")
 	}
@@ -558,6 +672,7 @@ func installHeaders(r *realm.Realm) {
 	c.Method("keys", 0, iter(0))
 	c.Method("values", 0, iter(1))
 	entries := r.Func("entries", 0, iter(2))
+	st.entries = entries
 	_ = c.Proto.DefineDataProperty("entries", entries, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 	_ = c.Proto.DefineDataPropertySymbol(goja.SymIterator, entries, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	c.Method("forEach", 1, func(call goja.FunctionCall) goja.Value {

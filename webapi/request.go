@@ -28,6 +28,9 @@ type Request struct {
 
 	mode, credentials, cache, integrity, referrer, referrerPolicy, duplex string
 	keepalive                                                             bool
+	// priority is RequestInit.priority ("high", "low" or "auto"): kept and
+	// copied, but it has no effect on how a subrequest is sent.
+	priority string
 }
 
 func (q *Request) bodyOf() *Body        { return &q.body }
@@ -95,7 +98,7 @@ func NewIncomingRequest(r *realm.Realm, ctx *realm.Context, in IncomingRequest) 
 }
 
 func (q *Request) setDefaults() {
-	q.mode, q.credentials, q.cache, q.referrer, q.duplex = "cors", "same-origin", "default", "about:client", "half"
+	q.mode, q.credentials, q.cache, q.referrer, q.duplex, q.priority = "cors", "same-origin", "default", "about:client", "half", "auto"
 	if q.Redirect == "" {
 		q.Redirect = "follow"
 	}
@@ -148,8 +151,8 @@ func installRequest(r *realm.Realm) {
 			src.CheckOwner(r, "Request")
 			inputReq = src
 			q.Method, q.URL, q.Redirect = src.Method, src.URL, src.Redirect
-			q.mode, q.credentials, q.cache, q.integrity, q.referrer, q.referrerPolicy, q.keepalive, q.duplex =
-				src.mode, src.credentials, src.cache, src.integrity, src.referrer, src.referrerPolicy, src.keepalive, src.duplex
+			q.mode, q.credentials, q.cache, q.integrity, q.referrer, q.referrerPolicy, q.keepalive, q.duplex, q.priority =
+				src.mode, src.credentials, src.cache, src.integrity, src.referrer, src.referrerPolicy, src.keepalive, src.duplex, src.priority
 			if q.mode == "navigate" {
 				q.mode = "same-origin"
 			}
@@ -180,6 +183,9 @@ func installRequest(r *realm.Realm) {
 					panic(r.NewTypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."))
 				}
 				q.mode = s
+			}
+			if s, ok := enumOption(r, init, "priority", "high", "low", "auto"); ok {
+				q.priority = s
 			}
 			if s, ok := enumOption(r, init, "credentials", "omit", "same-origin", "include"); ok {
 				q.credentials = s
@@ -274,7 +280,7 @@ func installRequest(r *realm.Realm) {
 				}
 				q.body = *ib
 				// The input's body is now owned by this request: it reads as used.
-				*ib = Body{used: true}
+				*ib = Body{used: true, consumed: true}
 			}
 		}
 		return c.WrapFor(call, q)
@@ -325,6 +331,7 @@ func installRequest(r *realm.Realm) {
 			Method: q.Method, URL: q.URL, Redirect: q.Redirect,
 			mode: q.mode, credentials: q.credentials, cache: q.cache, integrity: q.integrity,
 			referrer: q.referrer, referrerPolicy: q.referrerPolicy, keepalive: q.keepalive, duplex: q.duplex,
+			priority: q.priority,
 		}
 		n.Bind(r)
 		src := q.headersFor(r)

@@ -14,6 +14,10 @@ import (
 type Host struct {
 	props map[string]goja.Value
 	keys  []string
+	// syms holds Symbol-keyed expandos (obj[sym] = v). goja's dynamic
+	// objects have no own Symbol properties: the class prototype's Proxy
+	// (see symbolTraps) stores and finds them here.
+	syms  map[*goja.Symbol]goja.Value
 	owner *Context
 	bound bool
 }
@@ -148,7 +152,7 @@ func (r *Realm) newClass(name string, length int, ctor Constructor, parent *Clas
 	c.Ctor = r.makeCtor(impl, name, exact)
 	_ = c.Ctor.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = c.Ctor.DefineDataProperty("length", vm.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	c.Proto = c.Ctor.Get("prototype").(*goja.Object)
+	c.Proto = r.prototypeProxy(c.Ctor.Get("prototype").(*goja.Object))
 	_ = c.Ctor.DefineDataProperty("prototype", c.Proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	_ = c.Proto.DefineDataPropertySymbol(goja.SymToStringTag, vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	if parent != nil {
@@ -320,4 +324,120 @@ func ThisBound[T HostObject](r *Realm, call goja.FunctionCall, iface string) T {
 	t := This[T](r, call, iface)
 	t.host().CheckOwner(r, iface)
 	return t
+}
+
+// Symbol-keyed properties of host objects.
+//
+// A goja DynamicObject cannot have own Symbol properties: assigning one
+// throws "Dynamic objects do not support Symbol properties". But goja
+// hands such an assignment to the object's prototype chain first, and a
+// Proxy there sees it with the instance as receiver. So an interface
+// prototype object (Class.Proto) is a Proxy of the real prototype whose
+// only traps are the Symbol [[Get]] and [[Set]]: when the receiver is a host
+// object, obj[sym] = v stores v in its Host (after the ordinary checks along
+// the prototype chain: a setter is called, a read-only property refuses)
+// and obj[sym] finds it there; any other receiver gets Reflect.get/set.
+// Every other operation goes to the prototype itself, so the Proxy is not
+// observable (Headers.prototype is the Proxy; instanceof, getPrototypeOf
+// and property descriptors behave as before). Limits: the stored symbols
+// are not own properties as far as reflection goes (`in`, hasOwnProperty,
+// Object.getOwnPropertySymbols and delete do not see them) and
+// Object.defineProperty(obj, sym, ...) still throws.
+
+type symbolTraps struct {
+	cfg                                 *goja.ProxyTrapConfig
+	reflectGet, reflectSet, reflectDesc goja.Callable
+}
+
+var symbolTrapsKey = NewKey[*symbolTraps]()
+
+func (r *Realm) prototypeProxy(target *goja.Object) *goja.Object {
+	st := symbolTrapsKey.Get(r)
+	if st == nil {
+		st = r.newSymbolTraps()
+		symbolTrapsKey.Set(r, st)
+	}
+	return r.vm.ToValue(r.vm.NewProxy(target, st.cfg)).(*goja.Object)
+}
+
+func (r *Realm) newSymbolTraps() *symbolTraps {
+	st := &symbolTraps{}
+	refl, _ := r.vm.GlobalObject().Get("Reflect").(*goja.Object)
+	if refl != nil {
+		st.reflectGet, _ = goja.AssertFunction(refl.Get("get"))
+		st.reflectSet, _ = goja.AssertFunction(refl.Get("set"))
+		st.reflectDesc, _ = goja.AssertFunction(refl.Get("getOwnPropertyDescriptor"))
+	}
+	call := func(fn goja.Callable, args ...goja.Value) goja.Value {
+		v, err := fn(goja.Undefined(), args...)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	st.cfg = &goja.ProxyTrapConfig{
+		GetSym: func(target *goja.Object, sym *goja.Symbol, receiver goja.Value) goja.Value {
+			if h := hostOf(receiver); h != nil {
+				if v, ok := h.syms[sym]; ok {
+					return v
+				}
+			}
+			return call(st.reflectGet, target, sym, receiver)
+		},
+		SetSym: func(target *goja.Object, sym *goja.Symbol, value goja.Value, receiver goja.Value) bool {
+			h := hostOf(receiver)
+			if h == nil {
+				return call(st.reflectSet, target, sym, value, receiver).ToBoolean()
+			}
+			if _, own := h.syms[sym]; !own {
+				// OrdinarySet: the first property found along the chain
+				// decides.
+				for o := target; o != nil; o = o.Prototype() {
+					d, ok := call(st.reflectDesc, o, sym).(*goja.Object)
+					if !ok {
+						continue
+					}
+					accessor := false
+					for _, k := range d.Keys() {
+						accessor = accessor || k == "get" || k == "set"
+					}
+					if accessor {
+						fn, ok := goja.AssertFunction(d.Get("set"))
+						if !ok {
+							return false
+						}
+						if _, err := fn(receiver, value); err != nil {
+							panic(err)
+						}
+						return true
+					}
+					if !d.Get("writable").ToBoolean() {
+						return false
+					}
+					break
+				}
+			}
+			if h.syms == nil {
+				h.syms = map[*goja.Symbol]goja.Value{}
+			}
+			h.syms[sym] = value
+			return true
+		},
+	}
+	return st
+}
+
+// hostOf returns the Host of a host object, or nil.
+func hostOf(v goja.Value) *Host {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	if et := o.ExportType(); et == nil || et.Kind() != reflect.Pointer {
+		return nil
+	}
+	if ho, ok := o.Export().(HostObject); ok {
+		return ho.host()
+	}
+	return nil
 }

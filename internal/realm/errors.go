@@ -25,7 +25,7 @@ var ErrPanic = errors.New("go panic in host code")
 func (e *panicError) Is(target error) bool { return target == ErrPanic }
 
 // NewTypeError creates a JS TypeError. Throw it with panic(...) from a native.
-func (r *Realm) NewTypeError(msg string) *goja.Object { return r.vm.NewTypeError(msg) }
+func (r *Realm) NewTypeError(msg string) *goja.Object { return r.vm.NewTypeError("%s", msg) }
 
 // NewError creates an error of a built-in JS error class ("RangeError",
 // "SyntaxError", "Error", ...).
@@ -40,14 +40,14 @@ func (r *Realm) NewError(class, msg string) *goja.Object {
 	}
 	o, err := r.vm.New(ctor, r.vm.ToValue(msg))
 	if err != nil {
-		return r.vm.NewTypeError(msg)
+		return r.vm.NewTypeError("%s", msg)
 	}
 	return o
 }
 
 // ThrowTypeError throws a TypeError with a formatted message.
 func (r *Realm) ThrowTypeError(format string, args ...any) {
-	panic(r.vm.NewTypeError(fmt.Sprintf(format, args...)))
+	panic(r.vm.NewTypeError("%s", fmt.Sprintf(format, args...)))
 }
 
 // ThrowRangeError throws a RangeError with a formatted message.
