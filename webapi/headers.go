@@ -568,7 +568,7 @@ func installHeaders(r *realm.Realm) {
 		h.Bind(r)
 		h.fill(r, call.Argument(0))
 		return c.WrapFor(call, h)
-	}, nil)
+	}, nil, realm.SymbolExpandos)
 	st := &headersState{class: c}
 	reflectObj := vm.GlobalObject().Get("Reflect").(*goja.Object)
 	st.ownKeys, _ = goja.AssertFunction(reflectObj.Get("ownKeys"))

@@ -122,19 +122,31 @@ type Constructor func(call goja.ConstructorCall) *goja.Object
 // NewClass creates an interface. With ctor nil, `new Name()` throws
 // "Illegal constructor" (objects are made from Go only). parent may be nil.
 // The constructor is not put on the global object; use Global for that.
-func (r *Realm) NewClass(name string, length int, ctor Constructor, parent *Class) *Class {
-	return r.newClass(name, length, ctor, parent, false)
+func (r *Realm) NewClass(name string, length int, ctor Constructor, parent *Class, opts ...ClassOption) *Class {
+	return r.newClass(name, length, ctor, parent, false, opts)
 }
+
+// ClassOption changes how NewClass builds an interface.
+type ClassOption int
+
+// SymbolExpandos lets instances hold Symbol-keyed properties set by script
+// (obj[Symbol.iterator] = f), which goja's DynamicObjects refuse. The
+// interface prototype becomes a Proxy (see symbolTraps) and every property
+// lookup that reaches it costs more (about 10% of the W1 handler when all
+// classes had it), so only interfaces whose instances script customises
+// this way in practice use it: the iterables that WebIDL sequence/record
+// conversion inspects for @@iterator (Headers, URLSearchParams, FormData).
+const SymbolExpandos ClassOption = 1
 
 // NewClassExact is NewClass for interfaces whose constructor must tell an
 // explicit trailing undefined argument from a missing one (new Event(undefined)
 // makes an event of type "undefined"; new Event() throws). It costs about
 // 1.5 µs more per construction (goja materialises `arguments`).
-func (r *Realm) NewClassExact(name string, length int, ctor Constructor, parent *Class) *Class {
-	return r.newClass(name, length, ctor, parent, true)
+func (r *Realm) NewClassExact(name string, length int, ctor Constructor, parent *Class, opts ...ClassOption) *Class {
+	return r.newClass(name, length, ctor, parent, true, opts)
 }
 
-func (r *Realm) newClass(name string, length int, ctor Constructor, parent *Class, exact bool) *Class {
+func (r *Realm) newClass(name string, length int, ctor Constructor, parent *Class, exact bool, opts []ClassOption) *Class {
 	c := &Class{r: r, Name: name}
 	vm := r.vm
 	impl := func(call goja.FunctionCall) goja.Value {
@@ -152,7 +164,12 @@ func (r *Realm) newClass(name string, length int, ctor Constructor, parent *Clas
 	c.Ctor = r.makeCtor(impl, name, exact)
 	_ = c.Ctor.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = c.Ctor.DefineDataProperty("length", vm.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	c.Proto = r.prototypeProxy(c.Ctor.Get("prototype").(*goja.Object))
+	c.Proto = c.Ctor.Get("prototype").(*goja.Object)
+	for _, o := range opts {
+		if o == SymbolExpandos {
+			c.Proto = r.prototypeProxy(c.Proto)
+		}
+	}
 	_ = c.Ctor.DefineDataProperty("prototype", c.Proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	_ = c.Proto.DefineDataPropertySymbol(goja.SymToStringTag, vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	if parent != nil {

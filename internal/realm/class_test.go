@@ -15,7 +15,7 @@ func TestHostObjectSymbolExpandos(t *testing.T) {
 	var c *Class
 	c = r.NewClass("Thing", 0, func(call goja.ConstructorCall) *goja.Object {
 		return c.WrapFor(call, &thing{})
-	}, nil)
+	}, nil, SymbolExpandos)
 	c.Method("hi", 0, func(goja.FunctionCall) goja.Value { return vm.ToValue("hi") })
 	c.Global()
 	v, err := vm.RunString(`(() => {

@@ -144,7 +144,7 @@ func installFormData(s *state) *realm.Class {
 			panic(r.NewTypeError("Failed to construct 'FormData': a submitter is not supported (there is no DOM here)"))
 		}
 		return c.WrapFor(call, &FormData{s: s})
-	}, nil)
+	}, nil, realm.SymbolExpandos)
 	this := func(call goja.FunctionCall) *FormData { return realm.This[*FormData](r, call, "FormData") }
 
 	c.Method("append", 2, func(call goja.FunctionCall) goja.Value {

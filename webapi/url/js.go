@@ -398,7 +398,7 @@ func installSearchParams(r *realm.Realm, cl *classes) *realm.Class {
 			sp.list = initList(r, cl, init)
 		}
 		return c.WrapFor(call, sp)
-	}, nil)
+	}, nil, realm.SymbolExpandos)
 	this := func(call goja.FunctionCall) *SearchParams { return realm.This[*SearchParams](r, call, iface) }
 	what := func(m string) string { return "'" + m + "' on 'URLSearchParams'" }
 
