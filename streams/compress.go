@@ -166,15 +166,7 @@ func newCodecObject(r *realm.Realm, format string, compress bool) goja.Value {
 	}
 	c := &codec{r: r}
 	if compress {
-		switch format {
-		case formatGzip:
-			c.enc = gzip.NewWriter(&c.out)
-		case formatDeflate:
-			c.enc = zlib.NewWriter(&c.out)
-		default:
-			w, _ := flate.NewWriter(&c.out, flate.DefaultCompression)
-			c.enc = w
-		}
+		c.enc = newDeflater(format, &c.out)
 	} else {
 		c.dec = &decoder{format: format}
 		next, stop := iter.Pull(c.dec.run)

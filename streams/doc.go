@@ -21,7 +21,9 @@
 //
 // Byte work stays in Go natives: transferring an ArrayBuffer re-wraps the
 // same Go slice (no copy), BYOB fills copy with Go's copy, and compression
-// and decompression run compress/flate, compress/gzip and compress/zlib.
+// and decompression run compress/flate, compress/gzip and compress/zlib
+// (compression writes the gzip and zlib framing itself, to end the DEFLATE
+// stream the way zlib does: see deflate.go).
 // Decompression runs as a coroutine (iter.Pull) fed one chunk at a time and
 // pausing every 64 KiB of output until the readable side asks for more, so a
 // small "zip bomb" cannot make the host allocate without bound.

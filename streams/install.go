@@ -2,12 +2,14 @@ package streams
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/dop251/goja"
 
 	"github.com/workerhost/workerhost/internal/realm"
+	"github.com/workerhost/workerhost/webapi/dom"
 )
 
 //go:embed streams.js
@@ -264,7 +266,61 @@ func (st *state) natives() *goja.Object {
 	set("newCodec", func(call goja.FunctionCall) goja.Value {
 		return newCodecObject(r, call.Argument(0).String(), call.Argument(1).ToBoolean())
 	})
+	// AbortSignal, for pipeTo's signal option: a brand check and the
+	// signal's state, read from its Go side so that nothing script can
+	// patch (or a forged Object.create(AbortSignal.prototype)) is involved.
+	// checkAbortSignal throws a TypeError unless its argument is an
+	// AbortSignal usable by the current request (as the signal's own
+	// members would).
+	set("checkAbortSignal", func(call goja.FunctionCall) goja.Value {
+		s, ok := dom.SignalFrom(call.Argument(0))
+		if !ok {
+			panic(r.NewTypeError("The pipe options signal must be an AbortSignal"))
+		}
+		s.CheckOwner(r, "AbortSignal")
+		return goja.Undefined()
+	})
+	set("signalAborted", func(call goja.FunctionCall) goja.Value {
+		return vm.ToValue(mustSignal(r, call.Argument(0)).Aborted())
+	})
+	set("signalReason", func(call goja.FunctionCall) goja.Value {
+		if reason := mustSignal(r, call.Argument(0)).Reason(); reason != nil {
+			return reason
+		}
+		return goja.Undefined()
+	})
+	// signalAdd(signal, f) adds f as an abort algorithm of signal and
+	// returns the function that removes it.
+	set("signalAdd", func(call goja.FunctionCall) goja.Value {
+		s := mustSignal(r, call.Argument(0))
+		f, ok := goja.AssertFunction(call.Argument(1))
+		if !ok {
+			panic(r.NewTypeError("signalAdd: not a function"))
+		}
+		remove := s.AddAlgorithm(func(goja.Value) {
+			if _, err := f(goja.Undefined()); err != nil {
+				// The algorithm does not throw; an interrupt must still
+				// take effect.
+				var ie *goja.InterruptedError
+				if errors.As(err, &ie) {
+					r.Interrupt(ie.Value())
+				}
+			}
+		})
+		return vm.ToValue(func(goja.FunctionCall) goja.Value {
+			remove()
+			return goja.Undefined()
+		})
+	})
 	return n
+}
+
+func mustSignal(r *realm.Realm, v goja.Value) *dom.AbortSignal {
+	s, ok := dom.SignalFrom(v)
+	if !ok {
+		panic(r.NewTypeError("not an AbortSignal"))
+	}
+	return s
 }
 
 func arrayBuffer(v goja.Value) (goja.ArrayBuffer, bool) {

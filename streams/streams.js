@@ -56,6 +56,14 @@ const RESOLVED = promiseResolve(undefined);
 
 function isObject(x) { return (typeof x === 'object' && x !== null) || typeof x === 'function'; }
 function resolved(v) { return promiseResolve(v); }
+// WebIDL "a promise resolved with" v (and the conversion of a value to a
+// Promise type): always a new promise, so a promise v is adopted through a
+// then() job, two microtask ticks later, where Promise.resolve(v) would
+// return v itself. The spec's reaction order depends on the difference.
+function promiseResolvedWith(v) {
+  if (!isObject(v)) return promiseResolve(v);
+  return new PromiseCtor((res) => res(v));
+}
 function rejected(e) { return promiseReject(e); }
 function upon(p, f, r) { return thenCall(p, f, r); }
 function setHandled(p) { thenCall(p, undefined, noop); }
@@ -138,7 +146,7 @@ function extractSizeAlgorithm(strategy) {
 // "invoke a callback function" that returns a promise: never throws.
 function promiseCall(fn, thisArg, args) {
   try {
-    return promiseResolve(ReflectApply(fn, thisArg, args));
+    return promiseResolvedWith(ReflectApply(fn, thisArg, args));
   } catch (e) {
     return rejected(e);
   }
@@ -361,10 +369,10 @@ function toPipeOptions(options) {
   out.preventClose = toBoolean(o.preventClose);
   const signal = o.signal;
   if (signal !== undefined) {
-    const AS = globalObj.AbortSignal;
-    if (!isObject(signal) || (typeof AS === 'function' && !(signal instanceof AS))) {
-      throw new TypeError('The pipe options signal must be an AbortSignal');
-    }
+    // A brand check (the Go host object behind the value), not instanceof:
+    // Object.create(AbortSignal.prototype) is not an AbortSignal. A signal
+    // of another request is refused too.
+    N.checkAbortSignal(signal);
     out.signal = signal;
   }
   return out;
@@ -522,7 +530,7 @@ function readableStreamFromIterable(asyncIterable) {
   const pullAlgorithm = () => {
     let nextResult;
     try { nextResult = ReflectApply(record.next, record.iterator, []); } catch (e) { return rejected(e); }
-    return upon(promiseResolve(nextResult), (iterResult) => {
+    return upon(promiseResolvedWith(nextResult), (iterResult) => {
       if (!isObject(iterResult)) throw new TypeError('The iterator result is not an object');
       if (iterResult.done) {
         readableStreamDefaultControllerClose(stream.controller);
@@ -539,7 +547,7 @@ function readableStreamFromIterable(asyncIterable) {
       if (returnMethod === undefined) return resolved(undefined);
       returnResult = ReflectApply(returnMethod, iterator, [reason]);
     } catch (e) { return rejected(e); }
-    return upon(promiseResolve(returnResult), (iterResult) => {
+    return upon(promiseResolvedWith(returnResult), (iterResult) => {
       if (!isObject(iterResult)) throw new TypeError('The iterator return() result is not an object');
     });
   };
@@ -1131,15 +1139,38 @@ function readableByteStreamTee(stream) {
 
 // ---- pipeTo
 
+// PipeReadRequest is the pipe's read request. A chunk the read takes from
+// the source's queue is written at once: the pipe loop runs in a promise job
+// of its own. A chunk that arrives later is delivered from inside the
+// source's enqueue() (script's, or a pull() called by the read); it is
+// written from a microtask, so that the destination's write algorithm (and
+// its size()) never runs inside enqueue(). The pipe loop waits for that
+// write to be issued before reading again, so backpressure is still seen.
 class PipeReadRequest {
-  constructor(pipe, d) { this.pipe = pipe; this.d = d; }
+  constructor(pipe, d, fromQueue) { this.pipe = pipe; this.d = d; this.fromQueue = fromQueue; }
   chunk(chunk) {
-    const pipe = this.pipe;
-    pipe.currentWrite = upon(writableStreamDefaultWriterWrite(pipe.writer, chunk), undefined, noop);
-    this.d.resolve(false);
+    if (this.fromQueue) {
+      pipeWrite(this.pipe, chunk);
+      this.d.resolve(false);
+      return;
+    }
+    queueMicrotaskJob(() => {
+      pipeWrite(this.pipe, chunk);
+      this.d.resolve(false);
+    });
   }
   close() { this.d.resolve(true); }
   error(e) { this.d.reject(e); }
+}
+function pipeWrite(pipe, chunk) {
+  // A deferred write can come after finalize released the writer (the
+  // destination could not take it any more).
+  if (pipe.writer.stream === undefined) return;
+  pipe.currentWrite = upon(writableStreamDefaultWriterWrite(pipe.writer, chunk), undefined, noop);
+}
+function hasQueuedChunk(stream) {
+  const c = stream.controller;
+  return stream.state === 'readable' && (c.isByte ? c.queueTotalSize > 0 : c.queue.length > 0);
 }
 
 // waitForAll runs each action and returns a promise fulfilled when all of
@@ -1165,7 +1196,7 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   const pipe = { writer, currentWrite: RESOLVED };
   let shuttingDown = false;
   const promise = new Deferred();
-  let abortAlgorithm;
+  let removeAbortAlgorithm;
 
   const waitForWritesToFinish = () => {
     const old = pipe.currentWrite;
@@ -1174,7 +1205,7 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   const finalize = (isError, error) => {
     writableStreamDefaultWriterRelease(writer);
     readableStreamDefaultReaderRelease(reader);
-    if (signal !== undefined) signal.removeEventListener('abort', abortAlgorithm);
+    if (removeAbortAlgorithm !== undefined) removeAbortAlgorithm();
     if (isError) promise.reject(error); else promise.resolve(undefined);
   };
   const shutdownWithAction = (action, originalIsError, originalError) => {
@@ -1200,8 +1231,10 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   };
 
   if (signal !== undefined) {
-    abortAlgorithm = () => {
-      const error = signal.reason;
+    // The signal is read and watched through its Go side (the DOM's "add
+    // an abort algorithm"), not through its patchable public members.
+    const abortAlgorithm = () => {
+      const error = N.signalReason(signal);
       const actions = [];
       if (!preventAbort) {
         actions[actions.length] = () => (dest.state === 'writable' ? writableStreamAbort(dest, error) : resolved(undefined));
@@ -1211,16 +1244,16 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
       }
       shutdownWithAction(() => waitForAll(actions), true, error);
     };
-    if (signal.aborted) {
+    if (N.signalAborted(signal)) {
       abortAlgorithm();
       return promise.p;
     }
-    signal.addEventListener('abort', abortAlgorithm);
+    removeAbortAlgorithm = N.signalAdd(signal, abortAlgorithm);
   }
 
   const readStep = () => {
     const d = new Deferred();
-    readableStreamDefaultReaderRead(reader, new PipeReadRequest(pipe, d));
+    readableStreamDefaultReaderRead(reader, new PipeReadRequest(pipe, d, hasQueuedChunk(source)));
     return d.p;
   };
   const pipeStep = () => {
@@ -1290,7 +1323,7 @@ function setUpReadableStreamDefaultController(stream, c, startAlgorithm, pullAlg
   c.cancelAlgorithm = cancelAlgorithm;
   stream.controller = c;
   const startResult = startAlgorithm();
-  upon(resolved(startResult), () => {
+  upon(promiseResolvedWith(startResult), () => {
     c.started = true;
     readableStreamDefaultControllerCallPullIfNeeded(c);
   }, (r) => {
@@ -1434,7 +1467,7 @@ function setUpReadableByteStreamController(stream, c, startAlgorithm, pullAlgori
   c.pendingPullIntos = [];
   stream.controller = c;
   const startResult = startAlgorithm();
-  upon(resolved(startResult), () => {
+  upon(promiseResolvedWith(startResult), () => {
     c.started = true;
     readableByteStreamControllerCallPullIfNeeded(c);
   }, (r) => {
@@ -2260,7 +2293,7 @@ function setUpWritableStreamDefaultController(stream, c, startAlgorithm, writeAl
   c.abortAlgorithm = abortAlgorithm;
   writableStreamUpdateBackpressure(stream, writableStreamDefaultControllerGetBackpressure(c));
   const startResult = startAlgorithm();
-  upon(resolved(startResult), () => {
+  upon(promiseResolvedWith(startResult), () => {
     c.started = true;
     writableStreamDefaultControllerAdvanceQueueIfNeeded(c);
   }, (r) => {

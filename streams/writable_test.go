@@ -239,20 +239,9 @@ func TestPipeToErrorPropagation(t *testing.T) {
 
 func TestPipeToSignal(t *testing.T) {
 	e := newEnv(t)
-	if !hasGlobal(e, "AbortController") {
-		// Without AbortController, exercise the JS surface pipeTo relies on
-		// with a minimal signal object.
-		e.RunInit(`globalThis.makeSignal = () => {
-		  const listeners = [];
-		  return { aborted: false, reason: undefined,
-		    addEventListener(t, f) { listeners.push(f); },
-		    removeEventListener(t, f) { const i = listeners.indexOf(f); if (i >= 0) listeners.splice(i, 1); },
-		    abort(r) { this.aborted = true; this.reason = r; for (const f of listeners.slice()) f(); },
-		    listeners };
-		};`)
-	} else {
-		e.RunInit(`globalThis.makeSignal = () => { const ac = new AbortController(); const s = ac.signal; s.abort = (r) => ac.abort(r); return s; };`)
-	}
+	// The signal must be a real AbortSignal (pipeTo brand-checks it).
+	require.True(t, hasGlobal(e, "AbortController"))
+	e.RunInit(`globalThis.makeSignal = () => { const ac = new AbortController(); const s = ac.signal; s.abort = (r) => ac.abort(r); return s; };`)
 	got := js(t, e, `
 	  let cancelReason, abortReason;
 	  const rs = new ReadableStream({ pull(c) { c.enqueue('x'); }, cancel(r) { cancelReason = r; } }, { highWaterMark: 0 });
