@@ -56,16 +56,13 @@ func (s *blobStore) get(url string) (blobEntry, bool) {
 }
 
 // installObjectURLs defines URL.createObjectURL and URL.revokeObjectURL
-// (the File API's partial interface URL) on the realm's URL constructor.
+// (the File API's partial interface URL) on the realm's URL constructor,
+// when that is built (lazily: fetch's install must not build it).
 func (rs *realmState) installObjectURLs() {
 	r := rs.r
 	vm := r.VM()
-	ctor, ok := vm.GlobalObject().Get("URL").(*goja.Object)
-	if !ok {
-		return
-	}
 	store := &rs.st.blobs
-	create := r.Func("createObjectURL", 1, func(call goja.FunctionCall) goja.Value {
+	weburl.AddStatic(r, "createObjectURL", 1, func(call goja.FunctionCall) goja.Value {
 		if len(call.Arguments) == 0 {
 			panic(typeError(r, "Failed to execute 'createObjectURL' on 'URL': 1 argument required, but only 0 present."))
 		}
@@ -87,7 +84,7 @@ func (rs *realmState) installObjectURLs() {
 		}
 		return vm.ToValue(url)
 	})
-	revoke := r.Func("revokeObjectURL", 1, func(call goja.FunctionCall) goja.Value {
+	weburl.AddStatic(r, "revokeObjectURL", 1, func(call goja.FunctionCall) goja.Value {
 		if len(call.Arguments) == 0 {
 			panic(typeError(r, "Failed to execute 'revokeObjectURL' on 'URL': 1 argument required, but only 0 present."))
 		}
@@ -98,8 +95,6 @@ func (rs *realmState) installObjectURLs() {
 		}
 		return goja.Undefined()
 	})
-	_ = ctor.DefineDataProperty("createObjectURL", create, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
-	_ = ctor.DefineDataProperty("revokeObjectURL", revoke, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 
 // resolveBlobURL settles a fetch() of a blob: URL ("scheme fetch"): a

@@ -1,9 +1,13 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/dop251/goja"
+
+	"github.com/workerhost/workerhost/internal/realm"
 )
 
 // Code generation from strings (eval, the Function constructors) is
@@ -14,32 +18,65 @@ import (
 // when a context disallows code generation.
 const codeGenMessage = "Code generation from strings disallowed for this context"
 
-var codeGenGuard = goja.MustCompile("workerhost:codegen", `(function (msg) {
-	'use strict';
-	const deny = (name, length, proto, writable) => {
-		const f = { [name]: function () { throw new EvalError(msg) } }[name];
-		Object.defineProperty(f, 'length', { value: length });
-		if (proto) {
-			Object.setPrototypeOf(f, Object.getPrototypeOf(proto.constructor));
-			Object.defineProperty(f, 'prototype', { value: proto, writable: false });
-			Object.defineProperty(proto, 'constructor', { value: f, writable, configurable: true });
-		}
-		return f;
-	};
-	Object.defineProperty(globalThis, 'eval', { value: deny('eval', 1), writable: true, configurable: true });
-	Object.defineProperty(globalThis, 'Function', { value: deny('Function', 1, Function.prototype, true), writable: true, configurable: true });
-	deny('GeneratorFunction', 1, Object.getPrototypeOf(function* () {}), false);
-	deny('AsyncFunction', 1, Object.getPrototypeOf(async function () {}), false);
-})`, true)
+// generatorFunctions yields a generator function and an async function, to
+// reach %GeneratorFunction.prototype% and %AsyncFunction.prototype%.
+var generatorFunctions = goja.MustCompile("workerhost:codegen", `[function* () {}, async function () {}]`, true)
 
-func disallowCodeGeneration(vm *goja.Runtime) error {
-	v, err := vm.RunProgram(codeGenGuard)
+func disallowCodeGeneration(r *realm.Realm) error {
+	vm := r.VM()
+	g := vm.GlobalObject()
+	// deny makes a function that throws when called or constructed. (The
+	// error class is looked up then: goja builds EvalError lazily, and
+	// looking it up here would cost every isolate's cold start.)
+	deny := func(name string) *goja.Object {
+		f := vm.ToValue(func(goja.ConstructorCall) *goja.Object {
+			panic(r.NewError("EvalError", codeGenMessage))
+		}).(*goja.Object)
+		_ = f.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = f.DefineDataProperty("length", vm.ToValue(1), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		return f
+	}
+	// replace makes f the constructor of proto: f.prototype === proto,
+	// proto.constructor === f, f inherits what the original inherited.
+	replace := func(f *goja.Object, proto *goja.Object, writable goja.Flag) error {
+		orig, _ := proto.Get("constructor").(*goja.Object)
+		if orig == nil {
+			return errors.New("no constructor")
+		}
+		if err := f.SetPrototype(orig.Prototype()); err != nil {
+			return err
+		}
+		if err := f.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+			return err
+		}
+		return proto.DefineDataProperty("constructor", f, writable, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+	if err := g.DefineDataProperty("eval", deny("eval"), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		return err
+	}
+	fn, _ := g.Get("Function").(*goja.Object)
+	if fn == nil {
+		return errors.New("no Function")
+	}
+	function := deny("Function")
+	if err := replace(function, fn.Get("prototype").(*goja.Object), goja.FLAG_TRUE); err != nil {
+		return err
+	}
+	if err := g.DefineDataProperty("Function", function, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		return err
+	}
+	v, err := vm.RunProgram(generatorFunctions)
 	if err != nil {
 		return err
 	}
-	fn, _ := goja.AssertFunction(v)
-	_, err = fn(goja.Undefined(), vm.ToValue(codeGenMessage))
-	return err
+	pair := v.(*goja.Object)
+	for i, name := range []string{"GeneratorFunction", "AsyncFunction"} {
+		proto := pair.Get(strconv.Itoa(i)).(*goja.Object).Prototype()
+		if err := replace(deny(name), proto, goja.FLAG_FALSE); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MaxNesting is the deepest bracket nesting ((), [], {}, template ${})

@@ -87,7 +87,7 @@ func (iso *isolate) init() (err error) {
 	fileapi.SetMaxBlobSize(r, opts.Limits.MaxAllocation)
 	iso.rt.installFetch(r)
 	iso.defineGlobals()
-	if err := disallowCodeGeneration(vm); err != nil {
+	if err := disallowCodeGeneration(r); err != nil {
 		return fmt.Errorf("runtime: disallowing code generation: %w", err)
 	}
 	if opts.Install != nil {

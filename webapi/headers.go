@@ -455,6 +455,13 @@ var proxyType = reflect.TypeOf(goja.Proxy{})
 // step by step through Reflect.
 func convertRecord(r *realm.Realm, o *goja.Object) []header {
 	st := headersKey.Get(r)
+	if st.ownKeys == nil {
+		// Looked up on first use: goja builds Reflect lazily, and most
+		// isolates never convert a Proxy or symbol-keyed record.
+		reflectObj := r.VM().Get("Reflect").(*goja.Object)
+		st.ownKeys, _ = goja.AssertFunction(reflectObj.Get("ownKeys"))
+		st.getOwnPropertyDescriptor, _ = goja.AssertFunction(reflectObj.Get("getOwnPropertyDescriptor"))
+	}
 	keysV, err := st.ownKeys(goja.Undefined(), o)
 	if err != nil {
 		panic(err)
@@ -534,7 +541,7 @@ type headersState struct {
 	// entries is Headers.prototype.entries (also its @@iterator).
 	entries *goja.Object
 	// Reflect.ownKeys and Reflect.getOwnPropertyDescriptor as they were at
-	// installation, for the record conversion.
+	// the first record conversion that needed them.
 	ownKeys, getOwnPropertyDescriptor goja.Callable
 }
 
@@ -570,9 +577,6 @@ func installHeaders(r *realm.Realm) {
 		return c.WrapFor(call, h)
 	}, nil, realm.SymbolExpandos)
 	st := &headersState{class: c}
-	reflectObj := vm.GlobalObject().Get("Reflect").(*goja.Object)
-	st.ownKeys, _ = goja.AssertFunction(reflectObj.Get("ownKeys"))
-	st.getOwnPropertyDescriptor, _ = goja.AssertFunction(reflectObj.Get("getOwnPropertyDescriptor"))
 	headersKey.Set(r, st)
 	this := func(call goja.FunctionCall) *Headers {
 		return realm.ThisBound[*Headers](r, call, "Headers")

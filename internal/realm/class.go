@@ -379,13 +379,20 @@ func (r *Realm) prototypeProxy(target *goja.Object) *goja.Object {
 
 func (r *Realm) newSymbolTraps() *symbolTraps {
 	st := &symbolTraps{}
-	refl, _ := r.vm.GlobalObject().Get("Reflect").(*goja.Object)
-	if refl != nil {
-		st.reflectGet, _ = goja.AssertFunction(refl.Get("get"))
-		st.reflectSet, _ = goja.AssertFunction(refl.Get("set"))
-		st.reflectDesc, _ = goja.AssertFunction(refl.Get("getOwnPropertyDescriptor"))
-	}
-	call := func(fn goja.Callable, args ...goja.Value) goja.Value {
+	// The Reflect functions are looked up on first use, not at install
+	// (every isolate's cold start): goja builds its Reflect object lazily,
+	// and most isolates never store a Symbol on a host object.
+	call := func(which func() goja.Callable, args ...goja.Value) goja.Value {
+		if st.reflectGet == nil {
+			refl, _ := r.vm.Get("Reflect").(*goja.Object)
+			if refl == nil {
+				panic(r.NewTypeError("Reflect is not available"))
+			}
+			st.reflectGet, _ = goja.AssertFunction(refl.Get("get"))
+			st.reflectSet, _ = goja.AssertFunction(refl.Get("set"))
+			st.reflectDesc, _ = goja.AssertFunction(refl.Get("getOwnPropertyDescriptor"))
+		}
+		fn := which()
 		v, err := fn(goja.Undefined(), args...)
 		if err != nil {
 			panic(err)
@@ -399,18 +406,18 @@ func (r *Realm) newSymbolTraps() *symbolTraps {
 					return v
 				}
 			}
-			return call(st.reflectGet, target, sym, receiver)
+			return call(func() goja.Callable { return st.reflectGet }, target, sym, receiver)
 		},
 		SetSym: func(target *goja.Object, sym *goja.Symbol, value goja.Value, receiver goja.Value) bool {
 			h := hostOf(receiver)
 			if h == nil {
-				return call(st.reflectSet, target, sym, value, receiver).ToBoolean()
+				return call(func() goja.Callable { return st.reflectSet }, target, sym, value, receiver).ToBoolean()
 			}
 			if _, own := h.syms[sym]; !own {
 				// OrdinarySet: the first property found along the chain
 				// decides.
 				for o := target; o != nil; o = o.Prototype() {
-					d, ok := call(st.reflectDesc, o, sym).(*goja.Object)
+					d, ok := call(func() goja.Callable { return st.reflectDesc }, o, sym).(*goja.Object)
 					if !ok {
 						continue
 					}

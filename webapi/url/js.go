@@ -61,6 +61,31 @@ type classes struct {
 	url, params *realm.Class
 	iterProto   *goja.Object
 	record      goja.Callable
+	statics     []static // added by other packages (AddStatic)
+}
+
+type static struct {
+	name   string
+	length int
+	fn     func(goja.FunctionCall) goja.Value
+}
+
+// AddStatic defines a static method of URL that another specification adds
+// (the File API's URL.createObjectURL and revokeObjectURL). The URL class is
+// built lazily, on first use of URL or URLSearchParams, so the method is
+// defined then (or now, if it is built already); Install must have run.
+func AddStatic(r *realm.Realm, name string, length int, fn func(goja.FunctionCall) goja.Value) {
+	cl := classesKey.Get(r)
+	if cl == nil {
+		Install(r)
+		cl = classesKey.Get(r)
+	}
+	st := static{name, length, fn}
+	if cl.url != nil {
+		cl.url.Static(st.name, st.length, st.fn)
+		return
+	}
+	cl.statics = append(cl.statics, st)
 }
 
 // recordProgram lists an object's own enumerable string-keyed properties as
@@ -122,6 +147,10 @@ func (cl *classes) build(r *realm.Realm) *classes {
 	if cl.url == nil {
 		cl.url = installURL(r, cl)
 		cl.params = installSearchParams(r, cl)
+		for _, st := range cl.statics {
+			cl.url.Static(st.name, st.length, st.fn)
+		}
+		cl.statics = nil
 	}
 	return cl
 }
