@@ -10,6 +10,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/workerhost/workerhost/internal/mimetype"
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi"
 	"github.com/workerhost/workerhost/webapi/fileapi"
@@ -116,7 +117,7 @@ func (rs *realmState) resolveBlobURL(r *realm.Realm, method, href string, resolv
 	// the Blob constructor only checks the characters, so a type that does
 	// not parse is sent as "" (whatwg/fetch#1693, as WPT expects).
 	typ := e.typ
-	if _, ok := parseMIMEType(typ); !ok {
+	if _, ok := mimetype.Parse(typ); !ok {
 		typ = ""
 	}
 	hdr := http.Header{

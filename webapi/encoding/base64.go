@@ -38,41 +38,57 @@ func Btoa(s goja.String) (string, error) {
 // base64 alphabet is an error. It returns the decoded bytes.
 func Atob(s goja.String) ([]byte, error) {
 	n := s.Length()
-	data := make([]byte, 0, n)
+	data := make([]byte, n)
 	for i := 0; i < n; i++ {
 		c := s.CharAt(i)
 		if c > 0x7F {
 			return nil, errAtobInvalid
 		}
-		if !isASCIIWhitespace(byte(c)) {
-			data = append(data, byte(c))
+		data[i] = byte(c)
+	}
+	out, ok := ForgivingBase64Decode(data)
+	if !ok {
+		return nil, errAtobInvalid
+	}
+	return out, nil
+}
+
+// ForgivingBase64Decode implements the Infra Standard's "forgiving-base64
+// decode" on bytes (each byte one code point): ASCII whitespace is
+// ignored, one or two trailing '=' are accepted when the length is a
+// multiple of four, and anything else outside the base64 alphabet fails.
+// (atob() and the data: URL processor use it.)
+func ForgivingBase64Decode(p []byte) ([]byte, bool) {
+	data := make([]byte, 0, len(p))
+	for _, c := range p {
+		if !isASCIIWhitespace(c) {
+			data = append(data, c)
 		}
 	}
 	if len(data)%4 == 0 {
-		if len(data) > 0 && data[len(data)-1] == '=' {
-			data = data[:len(data)-1]
-			if len(data) > 0 && data[len(data)-1] == '=' {
-				data = data[:len(data)-1]
-			}
+		if n := len(data); n >= 2 && data[n-1] == '=' && data[n-2] == '=' {
+			data = data[:n-2]
+		} else if n >= 1 && data[n-1] == '=' {
+			data = data[:n-1]
 		}
 	}
 	if len(data)%4 == 1 {
-		return nil, errAtobInvalid
+		return nil, false
 	}
 	for _, c := range data {
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
-			return nil, errAtobInvalid
+			return nil, false
 		}
 	}
-	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(data)))
 	// The alphabet and length were checked; RawStdEncoding is not strict,
 	// so the discarded low bits of the last character may be non-zero, as
 	// forgiving-base64 allows.
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(data)))
 	m, err := base64.RawStdEncoding.Decode(out, data)
 	if err != nil {
-		return nil, errAtobInvalid
+		return nil, false
 	}
-	return out[:m], nil
+	return out[:m], true
 }
 
 // latin1String builds the JavaScript string whose code units are the bytes
