@@ -35,6 +35,9 @@ type state struct {
 	subtleObj *goja.Object
 
 	isView goja.Callable
+
+	bufferGetter    goja.Callable // %TypedArray%.prototype.buffer's getter
+	bufferGetterSet bool
 }
 
 var stateKey = realm.NewKey[*state]()
@@ -106,7 +109,9 @@ func (s *state) buildCrypto() {
 	r := s.r
 	c := r.NewClass("Crypto", 0, nil, nil)
 	c.Getter("subtle", func(call goja.FunctionCall) goja.Value {
-		realm.This[*cryptoHost](r, call, "Crypto")
+		if o, ok := call.This.(*goja.Object); !ok || o != s.cryptoObj { // the only Crypto object
+			realm.This[*cryptoHost](r, call, "Crypto")
+		}
 		return s.subtleObj
 	})
 	c.Method("getRandomValues", 1, s.getRandomValues)

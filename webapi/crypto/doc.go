@@ -13,7 +13,7 @@
 //	RSASSA-PKCS1-v1_5     sign/verify; spki, pkcs8, jwk
 //	RSA-PSS               sign/verify; spki, pkcs8, jwk
 //	RSA-OAEP              encrypt/decrypt/wrapKey/unwrapKey (label); spki, pkcs8, jwk
-//	AES-GCM               iv of any length, additionalData, tagLength 32..128; raw, jwk
+//	AES-GCM               iv of any length, additionalData, tagLength 32, 64, 96..128; raw, jwk
 //	AES-CBC               PKCS #7 padding; raw, jwk
 //	AES-CTR               counter + length (the counter bits wrap); raw, jwk
 //	AES-KW                wrapKey/unwrapKey (RFC 3394); raw, jwk
@@ -21,16 +21,22 @@
 //
 // Raw EC public keys may be compressed points on import; exports are
 // uncompressed. RSA key generation only uses the exponent 65537 and
-// modulus lengths from 1024 to MaxRSAModulusLength; RSA-PSS signing with a
-// saltLength of 0 is not supported (verifying such signatures is).
+// modulus lengths from 1024 to MaxRSAModulusLength. RSA-PSS signing with a
+// saltLength of 0 is not supported: crypto/rsa reads 0 as "as long as
+// possible" and offers no raw private-key operation to encode the
+// signature ourselves (verifying such signatures is supported, exactly).
 //
 // Everything is built lazily: Install only defines the global bindings, and
 // the interfaces are created the first time a script touches one of them.
 // Key material stays in Go memory; a CryptoKey object only exposes its type,
 // extractable flag, algorithm and usages. Every SubtleCrypto method returns
-// a promise; argument and normalization errors reject it. Expensive work
-// (anything with an RSA, EC or Edwards key, inputs over InlineLimit, PBKDF2
-// with more than 100 iterations) runs on a goroutine, bounded process-wide,
-// and settles the promise through realm.Submit; cheap work (digests and MACs
-// of small inputs, AES on small inputs, HKDF) runs inline.
+// a promise; argument and normalization errors reject it. As the
+// specification orders it, the algorithm is normalized before the bytes of
+// the BufferSource arguments are read, so changes that getters of the
+// algorithm dictionary make to them are seen (changes made after the call
+// returns are not). Expensive work (anything with an RSA, EC or Edwards
+// key, inputs over InlineLimit, PBKDF2 with more than 100 iterations) runs
+// on a goroutine, bounded process-wide, on a copy of the inputs, and settles
+// the promise through realm.Submit; cheap work (digests and MACs of small
+// inputs, AES on small inputs, HKDF) runs inline, during the call.
 package crypto

@@ -205,17 +205,24 @@ func TestRSAPSSZeroSaltVerify(t *testing.T) {
 	sig := pssSignNoSalt(k, h[:])
 	// The encoder is right: Go's auto-detecting verifier accepts it.
 	require.NoError(t, rsa.VerifyPSS(&k.PublicKey, crypto.SHA256, h[:], sig, nil))
+	// A signature with a 32-byte salt, which a verifier detecting the salt
+	// length would accept for saltLength 0.
+	salted, err := rsa.SignPSS(rand.Reader, k, crypto.SHA256, h[:], &rsa.PSSOptions{SaltLength: 32})
+	require.NoError(t, err)
 	spki, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	require.NoError(t, err)
 	got := run(t, e, fmt.Sprintf(`(async () => {
 		const pub = await subtle.importKey('spki', fromHex('%s'), {name: 'RSA-PSS', hash: 'SHA-256'}, false, ['verify']);
-		const sig = fromHex('%s');
+		const sig = fromHex('%s'), salted = fromHex('%s');
 		return [
 			await subtle.verify({name: 'RSA-PSS', saltLength: 0}, pub, sig, ascii('%s')),
 			await subtle.verify({name: 'RSA-PSS', saltLength: 0}, pub, sig, ascii('other')),
 			await subtle.verify({name: 'RSA-PSS', saltLength: 32}, pub, sig, ascii('%s')),
 			await subtle.verify({name: 'RSA-PSS', saltLength: 0}, pub, sig.subarray(1), ascii('%s')),
+			await subtle.verify({name: 'RSA-PSS', saltLength: 32}, pub, salted, ascii('%s')),
+			await subtle.verify({name: 'RSA-PSS', saltLength: 0}, pub, salted, ascii('%s')),
+			await subtle.verify({name: 'RSA-PSS', saltLength: 31}, pub, salted, ascii('%s')),
 		];
-	})()`, hex.EncodeToString(spki), hex.EncodeToString(sig), msg, msg, msg))
-	require.Equal(t, []any{true, false, false, false}, got)
+	})()`, hex.EncodeToString(spki), hex.EncodeToString(sig), hex.EncodeToString(salted), msg, msg, msg, msg, msg, msg))
+	require.Equal(t, []any{true, false, false, false, true, false, false}, got)
 }

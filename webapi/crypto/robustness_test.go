@@ -98,3 +98,41 @@ func TestCloneKey(t *testing.T) {
 	_, ok := crypto.UnwrapKey(goja.Undefined())
 	require.False(t, ok)
 }
+
+// The bytes of a Uint8Array are found through the %TypedArray%.prototype
+// buffer getter as it was on first use. A script that replaced it before
+// gets no bytes from a lying getter (never memory outside the buffer
+// returned) and a rejection from a throwing one; later replacements, and
+// own "buffer" properties, are not consulted.
+func TestReplacedBufferGetter(t *testing.T) {
+	e := env(t)
+	empty := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	abc := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	got := run(t, e, `const ta = Object.getPrototypeOf(Uint8Array.prototype);
+		const orig = Object.getOwnPropertyDescriptor(ta, 'buffer');
+		let mode = 'lie';
+		Object.defineProperty(ta, 'buffer', {configurable: true, get() {
+			if (mode === 'throw') throw new RangeError('no buffer');
+			return mode === 'lie' ? new ArrayBuffer(1 << 16) : orig.get.call(this);
+		}});
+		(async () => {
+			const out = [await subtle.digest('SHA-256', ascii('abc')).then(hex)];
+			mode = 'throw';
+			out.push(await subtle.digest('SHA-256', ascii('abc')).then(hex, (e) => e.name));
+			mode = 'real';
+			out.push(await subtle.digest('SHA-256', ascii('abc')).then(hex));
+			return out;
+		})()`)
+	require.Equal(t, []any{empty, "RangeError", abc}, got)
+	e = env(t)
+	got = run(t, e, `(async () => {
+		const out = [await subtle.digest('SHA-256', ascii('abc')).then(hex)];
+		Object.defineProperty(Object.getPrototypeOf(Uint8Array.prototype), 'buffer', {get() { return new ArrayBuffer(4) }});
+		const own = ascii('abc');
+		Object.defineProperty(own, 'buffer', {get() { throw new Error('own') }});
+		out.push(await subtle.digest('SHA-256', ascii('abc')).then(hex), await subtle.digest('SHA-256', own).then(hex));
+		return out;
+	})()`)
+	require.Equal(t, []any{abc, abc, abc}, got)
+	require.NoError(t, e.R.Err())
+}

@@ -12,9 +12,22 @@ import (
 // job is the prepared part of an operation: work computes the result from Go
 // values only (it may run on another goroutine) and panics with a cryptoErr
 // on failure. heavy work runs off the loop goroutine.
+//
+// Cheap work is done by prep itself, on the loop, right after the bytes of
+// the arguments are taken: prep then returns s.now(work), a job without
+// work that holds the outcome.
 type job struct {
 	work  func() result
 	heavy bool
+	res   result // the outcome, when work is nil
+	err   error
+}
+
+// now runs work at once (on the loop) and returns its outcome as a job.
+// work does not escape: the closure needs no allocation.
+func (s *state) now(work func() result) job {
+	res, err := safeRun(s, work)
+	return job{res: res, err: err}
 }
 
 func (s *state) buildSubtle() {
@@ -46,7 +59,7 @@ func (s *state) promise(call goja.FunctionCall, name string, nargs int, prep fun
 	p, resolve, reject := s.vm.NewPromise()
 	var j job
 	reason := s.guard(func() {
-		if _, ok := realm.Unwrap[*subtleHost](call.This); !ok {
+		if !s.isSubtle(call.This) {
 			throw("TypeError", "Illegal invocation: '%s' called on an object that is not a SubtleCrypto.", name)
 		}
 		if len(call.Arguments) < nargs {
@@ -58,23 +71,37 @@ func (s *state) promise(call goja.FunctionCall, name string, nargs int, prep fun
 		_ = reject(reason)
 		return s.vm.ToValue(p)
 	}
+	if j.work == nil {
+		s.settle(resolve, reject, j.res, j.err)
+		return s.vm.ToValue(p)
+	}
 	if !j.heavy {
 		res, err := safeRun(s, j.work)
 		s.settle(resolve, reject, res, err)
 		return s.vm.ToValue(p)
 	}
-	ctx := s.r.Current()
+	ctx, work := s.r.Current(), j.work
 	go func() {
 		heavySlots <- struct{}{}
 		if ctx != nil && ctx.Go().Err() != nil {
 			<-heavySlots // the request ended while queued: its tasks are dropped anyway
 			return
 		}
-		res, err := safeRun(s, j.work)
+		res, err := safeRun(s, work)
 		<-heavySlots
 		s.r.Submit(ctx, func() { s.settle(resolve, reject, res, err) })
 	}()
 	return s.vm.ToValue(p)
+}
+
+// isSubtle reports whether v is the realm's SubtleCrypto object (the only
+// one: it cannot be constructed, and crypto.subtle is [SameObject]).
+func (s *state) isSubtle(v goja.Value) bool {
+	if o, ok := v.(*goja.Object); ok && o == s.subtleObj {
+		return true
+	}
+	_, ok := realm.Unwrap[*subtleHost](v)
+	return ok
 }
 
 // heavySlots bounds how many expensive operations run at once in the
@@ -121,52 +148,53 @@ func checkKey(p *params, k *Key, u usage) {
 // asymmetric keys make every operation heavy.
 func (k *Key) asymmetric() bool { return k.typ != keySecret }
 
-// needCopy says whether input bytes must be copied: when the work runs off
-// the loop, or when normalizing an algorithm object may run script (getters)
-// after the bytes were taken.
-func needCopy(algArg goja.Value, heavy bool) bool {
-	if heavy {
-		return true
-	}
-	_, isObj := algArg.(*goja.Object)
-	return isObj
-}
+// The methods below follow the order of the specification: WebIDL converts
+// the arguments (type checks only: a BufferSource argument is kept as a
+// reference), then the algorithm is normalized (which may run script:
+// getters of the algorithm dictionary), and only then are the bytes of the
+// BufferSource arguments taken, so changes made by such script are seen.
+// Cheap work is done right there and uses the bytes in place (no script
+// runs between taking them and the end of the work); work that runs off the
+// loop gets a copy.
 
 func clone(b []byte) []byte { return append([]byte{}, b...) }
 
 func (s *state) digest(call goja.FunctionCall) job {
-	data := s.bytesArg(call.Argument(1), "digest", 2, false)
-	heavy := len(data) > InlineLimit
-	if needCopy(call.Argument(0), heavy) {
-		data = clone(data)
-	}
+	src := s.sourceArg(call.Argument(1), "digest", 2)
 	p := s.normalize(opDigest, call.Argument(0))
-	return job{heavy: heavy, work: func() result { return bytesRes(digestBytes(p.id, data)) }}
+	data := s.bytes(src)
+	if len(data) <= InlineLimit {
+		return s.now(func() result { return bytesRes(digestBytes(p.id, data)) })
+	}
+	cp := clone(data)
+	return job{heavy: true, work: func() result { return bytesRes(digestBytes(p.id, cp)) }}
 }
 
 func (s *state) sign(call goja.FunctionCall) job {
 	k := s.keyArg(call.Argument(1), "sign", 2)
-	data := s.bytesArg(call.Argument(2), "sign", 3, false)
-	heavy := k.asymmetric() || len(data) > InlineLimit
-	if needCopy(call.Argument(0), heavy) {
-		data = clone(data)
-	}
+	src := s.sourceArg(call.Argument(2), "sign", 3)
 	p := s.normalize(opSign, call.Argument(0))
+	data := s.bytes(src)
 	checkKey(p, k, useSign)
-	return job{heavy: heavy, work: func() result { return bytesRes(signData(p, k, data, !heavy)) }}
+	if !k.asymmetric() && len(data) <= InlineLimit {
+		return s.now(func() result { return bytesRes(signData(p, k, data, true)) })
+	}
+	cp := clone(data)
+	return job{heavy: true, work: func() result { return bytesRes(signData(p, k, cp, false)) }}
 }
 
 func (s *state) verify(call goja.FunctionCall) job {
 	k := s.keyArg(call.Argument(1), "verify", 2)
-	sig := s.bytesArg(call.Argument(2), "verify", 3, false)
-	data := s.bytesArg(call.Argument(3), "verify", 4, false)
-	heavy := k.asymmetric() || len(data) > InlineLimit
-	if needCopy(call.Argument(0), heavy) {
-		sig, data = clone(sig), clone(data)
-	}
+	sigSrc := s.sourceArg(call.Argument(2), "verify", 3)
+	src := s.sourceArg(call.Argument(3), "verify", 4)
 	p := s.normalize(opVerify, call.Argument(0))
+	sig, data := s.bytes(sigSrc), s.bytes(src)
 	checkKey(p, k, useVerify)
-	return job{heavy: heavy, work: func() result { return boolRes(verifyData(p, k, sig, data, !heavy)) }}
+	if !k.asymmetric() && len(data) <= InlineLimit {
+		return s.now(func() result { return boolRes(verifyData(p, k, sig, data, true)) })
+	}
+	sigCp, cp := clone(sig), clone(data)
+	return job{heavy: true, work: func() result { return boolRes(verifyData(p, k, sigCp, cp, false)) }}
 }
 
 func (s *state) cipherOp(call goja.FunctionCall, op opID) job {
@@ -175,19 +203,22 @@ func (s *state) cipherOp(call goja.FunctionCall, op opID) job {
 		name, u = "decrypt", useDecrypt
 	}
 	k := s.keyArg(call.Argument(1), name, 2)
-	data := s.bytesArg(call.Argument(2), name, 3, false)
-	heavy := k.asymmetric() || len(data) > InlineLimit
-	if needCopy(call.Argument(0), heavy) {
-		data = clone(data)
-	}
+	src := s.sourceArg(call.Argument(2), name, 3)
 	p := s.normalize(op, call.Argument(0))
+	data := s.bytes(src)
 	checkKey(p, k, u)
-	return job{heavy: heavy, work: func() result {
-		if op == opEncrypt {
-			return bytesRes(encryptData(p, k, data))
-		}
-		return bytesRes(decryptData(p, k, data))
-	}}
+	if !k.asymmetric() && len(data) <= InlineLimit {
+		return s.now(func() result { return cipherData(op, p, k, data) })
+	}
+	cp := clone(data)
+	return job{heavy: true, work: func() result { return cipherData(op, p, k, cp) }}
+}
+
+func cipherData(op opID, p *params, k *Key, data []byte) result {
+	if op == opEncrypt {
+		return bytesRes(encryptData(p, k, data))
+	}
+	return bytesRes(decryptData(p, k, data))
 }
 
 func (s *state) generateKey(call goja.FunctionCall) job {
@@ -211,25 +242,36 @@ func (s *state) keyFormat(v goja.Value, method string) string {
 
 func (s *state) importKey(call goja.FunctionCall) job {
 	format := s.keyFormat(call.Argument(0), "importKey")
-	var data []byte
+	// keyData is a (BufferSource or JsonWebKey): anything but a buffer
+	// source converts to the dictionary (undefined and null to an empty one).
+	var src source
 	var jwk *jwkData
 	kd := call.Argument(1)
-	if format == "jwk" {
-		o, ok := kd.(*goja.Object)
-		if !ok || s.viewKind(o) != viewNone {
-			throw("TypeError", "Failed to execute 'importKey' on 'SubtleCrypto': keyData must be a JsonWebKey dictionary for the 'jwk' format.")
+	isBuf := false
+	switch o, isObj := kd.(*goja.Object); {
+	case isObj:
+		if src, isBuf = s.asSource(o); !isBuf {
+			jwk = s.jwkFromJS(o)
 		}
-		jwk = s.jwkFromJS(o)
-	} else {
-		b, ok := s.bufferSource(kd)
-		if !ok {
-			throw("TypeError", "Failed to execute 'importKey' on 'SubtleCrypto': keyData must be an ArrayBuffer or ArrayBufferView for the '%s' format.", format)
-		}
-		data = clone(b)
+	case goja.IsUndefined(kd) || goja.IsNull(kd):
+		jwk = &jwkData{}
+	default:
+		throw("TypeError", "Failed to execute 'importKey' on 'SubtleCrypto': parameter 2 is not of type '(ArrayBuffer or ArrayBufferView or JsonWebKey)'.")
 	}
 	extractable := call.Argument(3).ToBoolean()
 	u := s.usagesArg(call.Argument(4), "importKey", 5)
 	p := s.normalize(opImportKey, call.Argument(2))
+	var data []byte
+	if format == "jwk" {
+		if isBuf {
+			throw("TypeError", "Failed to execute 'importKey' on 'SubtleCrypto': keyData must be a JsonWebKey dictionary for the 'jwk' format.")
+		}
+	} else {
+		if !isBuf {
+			throw("TypeError", "Failed to execute 'importKey' on 'SubtleCrypto': keyData must be an ArrayBuffer or ArrayBufferView for the '%s' format.", format)
+		}
+		data = clone(s.bytes(src))
+	}
 	heavy := p.id.isRSA() && format != "raw"
 	return job{heavy: heavy, work: func() result {
 		return importChecked(p, format, data, jwk, extractable, u)
@@ -314,12 +356,13 @@ func (s *state) wrapKey(call goja.FunctionCall) job {
 
 func (s *state) unwrapKey(call goja.FunctionCall) job {
 	format := s.keyFormat(call.Argument(0), "unwrapKey")
-	wrapped := s.bytesArg(call.Argument(1), "unwrapKey", 2, true)
+	src := s.sourceArg(call.Argument(1), "unwrapKey", 2)
 	uk := s.keyArg(call.Argument(2), "unwrapKey", 3)
 	extractable := call.Argument(5).ToBoolean()
 	u := s.usagesArg(call.Argument(6), "unwrapKey", 7)
 	p := s.normalizeFallback(opUnwrapKey, opDecrypt, call.Argument(3))
 	imp := s.normalize(opImportKey, call.Argument(4))
+	wrapped := clone(s.bytes(src))
 	checkKey(p, uk, useUnwrapKey)
 	return job{heavy: true, work: func() result {
 		var b []byte
