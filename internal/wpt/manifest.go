@@ -10,6 +10,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -71,8 +73,9 @@ func AreaOf(p string) string {
 
 // Discover lists the test files of the areas under root, sorted. Files that
 // cannot run in a dedicated worker (.window.js, .html, META global=window
-// only, shadowrealm-only) and the fetch/api/basic files that need the WPT
-// server's Python handlers are left out; skipped gets one line per such file.
+// only, shadowrealm-only) and the fetch/api/basic files that need more of
+// the WPT server than the runner has (needsServer) are left out; skipped
+// gets one line per such file.
 func Discover(root string) (tests []Test, skipped []string, err error) {
 	for _, area := range Areas {
 		dir := filepath.Join(root, filepath.FromSlash(area))
@@ -121,9 +124,11 @@ func Discover(root string) (tests []Test, skipped []string, err error) {
 				skipped = append(skipped, rel+": META global="+strings.Join(meta["global"], ",")+" has no worker scope")
 				continue
 			}
-			if strings.HasPrefix(rel, "fetch/api/basic/") && needsServer(string(src)) {
-				skipped = append(skipped, rel+": needs the WPT server (Python handlers or other hosts)")
-				continue
+			if strings.HasPrefix(rel, "fetch/api/basic/") {
+				if why := needsServer(rel, string(src)); why != "" {
+					skipped = append(skipped, rel+": needs the WPT server: "+why)
+					continue
+				}
 			}
 			t := Test{Path: rel, Area: area, Worker: isWorker}
 			for _, s := range meta["script"] {
@@ -196,14 +201,41 @@ func workerGlobal(globals []string) bool {
 	return false
 }
 
-func needsServer(src string) bool {
-	for _, s := range []string{".py", "get-host-info", "RESOURCES_DIR", "/common/utils.js"} {
-		if strings.Contains(src, s) {
-			return true
+// needsServer says why a fetch/api/basic file cannot run against the
+// runner's server, or "" when it can: HTTP/2 (.h2. files), other origins
+// (get-host-info), wptserve pipes, or a Python handler or .asis file that
+// the runner does not serve (see pyHandlers).
+func needsServer(rel, src string) string {
+	switch {
+	case strings.Contains(rel, ".h2."):
+		return "HTTP/2"
+	case strings.Contains(src, "get-host-info") || strings.Contains(src, "get_host_info"):
+		return "other origins (get-host-info)"
+	case strings.Contains(src, "pipe="):
+		return "wptserve pipes"
+	}
+	served := map[string]bool{}
+	for p := range pyHandlers {
+		served[path.Base(p)] = true
+	}
+	for p := range asisFiles {
+		served[path.Base(p)] = true
+	}
+	var missing []string
+	for _, name := range resourceName.FindAllString(src, -1) {
+		if !served[name] && !slices.Contains(missing, name) {
+			missing = append(missing, name)
 		}
 	}
-	return false
+	if len(missing) > 0 {
+		return "Python handlers the runner does not have (" + strings.Join(missing, ", ") + ")"
+	}
+	return ""
 }
+
+// resourceName matches the names of Python handlers and .asis files in a
+// test's source.
+var resourceName = regexp.MustCompile(`[A-Za-z0-9_.-]+\.(py|asis)\b`)
 
 // resolveScript resolves a META script path: absolute paths from the WPT
 // root, others relative to the test file's directory.

@@ -382,8 +382,9 @@ func setupScope(r *realm.Realm, root string, u *url.URL, st *fileState) error {
 		realFetch(root)(r)
 	}
 	// A worker resolves relative fetch() URLs against its location; the
-	// runtime has no base URL (as in workerd), so the runner does it for
-	// string and URL arguments, which is how tests load their data files.
+	// runtime has no base URL (as in workerd), so the runner does it, with
+	// the rule scope.js applies to new Request(): any input that is not a
+	// Request is converted to a string and parsed against location.
 	if _, err := vm.RunString(relativeFetch); err != nil {
 		return err
 	}
@@ -409,13 +410,16 @@ func valueString(v goja.Value) string {
 }
 
 const relativeFetch = `(function (g) {
-  const f = g.fetch;
+  const f = g.fetch, R = g.Request;
   if (typeof f !== "function") return;
   const wrapped = { fetch(input, init) {
-    if (typeof input === "string" || (typeof URL === "function" && input instanceof URL)) {
-      try { input = new URL(String(input), g.location.href).href; } catch (e) {}
+    const args = Array.prototype.slice.call(arguments);
+    if (args.length > 0 && !(typeof R === "function" && input instanceof R)) {
+      let s;
+      try { s = ` + "`${input}`" + `; } catch (e) { return Promise.reject(e); }
+      try { args[0] = new URL(s, g.location.href).href; } catch (e) { args[0] = s; }
     }
-    return arguments.length < 2 ? f.call(this, input) : f.call(this, input, init);
+    return Reflect.apply(f, this, args);
   } }.fetch;
   Object.defineProperty(g, "fetch", { value: wrapped, writable: true, configurable: true, enumerable: true });
 })(globalThis);`

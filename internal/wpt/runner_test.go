@@ -152,3 +152,51 @@ func TestExpectationsDiff(t *testing.T) {
 		t.Errorf("after update: %v", got)
 	}
 }
+
+// TestScopeRelativeURLs checks what scope.js adds, as workerd's WPT harness
+// does: relative URLs in new Request() and Response.redirect() resolve
+// against location, and Request stays the real class for instanceof,
+// prototype, statics and subclassing. fetch() reaches the Go handlers.
+func TestScopeRelativeURLs(t *testing.T) {
+	root := fakeTree(t, map[string]string{
+		"fetch/api/request/rel.any.js": `
+const base = "http://web-platform.test:8000/fetch/api/request/";
+test(() => {
+  const r = new Request("x?y");
+  if (r.url !== base + "x?y") throw new Error(r.url);
+  if (new Request("").url !== location.href) throw new Error("empty");
+  if (new Request(new URL("/z", location.href)).url !== "http://web-platform.test:8000/z") throw new Error("URL");
+  if (new Request(r, { method: "POST" }).url !== r.url) throw new Error("Request input");
+  if (!(r instanceof Request) || !(r.clone() instanceof Request)) throw new Error("instanceof");
+  if (Object.getPrototypeOf(r) !== Request.prototype || r.constructor !== Request) throw new Error("prototype");
+  if (Request.name !== "Request" || Request.length !== 1) throw new Error("name/length " + Request.name + " " + Request.length);
+  if (!String(Request).includes("function")) throw new Error("toString");
+  class Sub extends Request {}
+  const s = new Sub("sub");
+  if (!(s instanceof Sub) || !(s instanceof Request) || s.url !== base + "sub") throw new Error("subclass");
+  let threw = false;
+  try { Request("x"); } catch (e) { threw = e instanceof TypeError; }
+  if (!threw) throw new Error("call without new");
+  threw = false;
+  try { new Request("http://[bad"); } catch (e) { threw = e instanceof TypeError; }
+  if (!threw) throw new Error("invalid URL");
+}, "request");
+test(() => {
+  const r = Response.redirect("there", 301);
+  if (r.headers.get("location") !== base + "there" || r.status !== 301) throw new Error(r.headers.get("location"));
+  if (Response.redirect.length !== 1 || Response.redirect.name !== "redirect") throw new Error("redirect shape");
+}, "redirect");
+promise_test(async () => {
+  const r = await fetch("../resources/inspect-headers.py?headers=x-a", { headers: { "x-a": "1" } });
+  if (r.headers.get("x-request-x-a") !== "1") throw new Error("inspect-headers: " + [...r.headers]);
+}, "handler");`,
+	})
+	tests, _, err := Discover(root)
+	if err != nil || len(tests) != 1 {
+		t.Fatalf("discover: %v %v", tests, err)
+	}
+	res := RunFile(Options{Root: root, Timeout: 5 * time.Second}, tests[0])
+	if statuses(res) != "request=PASS redirect=PASS handler=PASS" {
+		t.Errorf("%s %s %s %v", statuses(res), res.Harness, res.Message, res.Subtests)
+	}
+}

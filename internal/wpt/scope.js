@@ -39,6 +39,60 @@
   def(g, "WorkerLocation", WorkerLocation);
   Object.defineProperty(g, "location", { get() { return location; }, configurable: true, enumerable: true });
 
+  // A worker parses the URLs given to new Request() and Response.redirect()
+  // against its location; the runtime has no base URL (as in workerd), so
+  // the runner does it here, as workerd's WPT harness does
+  // (src/wpt/harness/globals.ts). Only the test scope changes: Request
+  // becomes a Proxy of the real constructor, so its prototype, statics,
+  // name, length and subclassing stay those of the real one, and clones
+  // are still instances of it. goja's instanceof and
+  // Function.prototype.toString do not see through a Proxy of a function,
+  // so the Proxy answers Symbol.hasInstance and toString itself.
+  const resolve = (input) => {
+    const s = `${input}`; // the USVString conversion (throws for Symbols)
+    try {
+      return new URL(s, loc.href).href;
+    } catch (e) {
+      return s; // let the real API throw its own TypeError
+    }
+  };
+  if (typeof Request === "function") {
+    const RealRequest = Request;
+    const fnToString = Function.prototype.toString;
+    const hasInstance = { [Symbol.hasInstance](v) { return v instanceof RealRequest; } }[Symbol.hasInstance];
+    const toString = { toString() { return fnToString.call(this === WrappedRequest ? RealRequest : this); } }.toString;
+    const WrappedRequest = new Proxy(RealRequest, {
+      get(target, key, receiver) {
+        if (key === Symbol.hasInstance) return hasInstance;
+        const v = Reflect.get(target, key, receiver);
+        return v === fnToString ? toString : v;
+      },
+      construct(target, args, newTarget) {
+        if (args.length > 0 && !(args[0] instanceof RealRequest)) {
+          args = [resolve(args[0]), ...args.slice(1)];
+        }
+        return Reflect.construct(target, args, newTarget === WrappedRequest ? target : newTarget);
+      },
+    });
+    def(RealRequest.prototype, "constructor", WrappedRequest);
+    def(g, "Request", WrappedRequest);
+  }
+  if (typeof Response === "function" && typeof Response.redirect === "function") {
+    const realRedirect = Response.redirect;
+    const d = Object.getOwnPropertyDescriptor(Response, "redirect");
+    const redirect = {
+      redirect(url, status) {
+        const args = Array.prototype.slice.call(arguments);
+        if (args.length > 0) args[0] = resolve(args[0]);
+        return Reflect.apply(realRedirect, this, args);
+      },
+    }.redirect;
+    Object.defineProperty(redirect, "length", { value: realRedirect.length, configurable: true });
+    Object.defineProperty(Response, "redirect", {
+      value: redirect, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable,
+    });
+  }
+
   if (!("self" in g)) def(g, "self", g);
   def(g, "GLOBAL", {
     isWindow() { return false; },

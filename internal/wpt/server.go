@@ -19,12 +19,13 @@ import (
 // server does for files without handlers: the body of the file, a
 // Content-Type from its extension, the headers of a sibling ".headers"
 // file, and 404 for missing files. Python handlers (.py) are not run: they
-// answer 501, so tests that need them fail fast.
+// answer 501, so tests that need them fail fast (ServerHandler serves the
+// ones reimplemented in Go).
 func FileHandler(root string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		rel := strings.TrimPrefix(path.Clean("/"+req.URL.Path), "/")
 		if strings.HasSuffix(rel, ".py") {
-			http.Error(w, "the WPT runner has no Python handlers", http.StatusNotImplemented)
+			http.Error(w, "the WPT runner has no Python handlers (this one is not in pyHandlers)", http.StatusNotImplemented)
 			return
 		}
 		file := filepath.Join(root, filepath.FromSlash(rewrite(rel)))
@@ -51,8 +52,8 @@ func FileHandler(root string) http.Handler {
 }
 
 // fetchInstallers caches one fetch installer per root: the real fetch()
-// with a fetchtest transport that routes the test server's host to
-// FileHandler.
+// with a fetchtest transport that routes the test server's hosts to
+// ServerHandler (one server, so one stash, per root).
 var fetchInstallers sync.Map // root → func(*realm.Realm)
 
 func init() { realFetch = fetchFor }
@@ -63,8 +64,9 @@ func fetchFor(root string) func(*realm.Realm) {
 		return v.(func(*realm.Realm))
 	}
 	tr := &fetchtest.Transport{}
-	tr.Handle(testHost, FileHandler(root))
-	tr.Handle("www."+testHost, FileHandler(root))
+	srv := ServerHandler(root)
+	tr.Handle(testHost, srv)
+	tr.Handle("www."+testHost, srv)
 	inst := fetch.Installer(fetch.Config{Transport: tr, Subrequests: -1})
 	v, _ := fetchInstallers.LoadOrStore(root, inst)
 	return v.(func(*realm.Realm))
