@@ -263,13 +263,17 @@ func (iso *isolate) disarm() {
 }
 
 // fire runs on the timer goroutine once the running task has had its
-// budget in wall time. It reads the CPU clock of the thread the task
-// started on: if the task has not used its budget yet (it was descheduled),
-// it re-arms for the rest. Because the goroutine may have moved to another
-// thread, wall time is a backstop: a task still running after twice its
-// budget plus 20 ms is stopped whatever the clock says. A timer armed for
-// an earlier task may fire late (Stop cannot always prevent it); it is
-// judged against the running task's figures, so it is harmless.
+// budget in wall time. It reads the CPU clock of the thread the task runs
+// on (the loop goroutine is pinned to it for the task): if the task has not
+// used its budget yet (it was descheduled), it re-arms for the rest. Wall
+// time is a backstop: when the thread's clock cannot be read, a task still
+// running after twice its budget plus 20 ms is stopped; when it can, only
+// after ten times its budget plus a second (a task that waits inside host
+// code without using CPU; a busy machine deschedules a task for far less,
+// and stopping it then would retire the isolate under load — seen with
+// W3 at 25 ms of CPU in 120 ms of wall time). A timer armed for an earlier
+// task may fire late (Stop cannot always prevent it); it is judged against
+// the running task's figures, so it is harmless.
 func (iso *isolate) fire() {
 	seq := iso.taskSeq.Load()
 	budget := time.Duration(iso.budget.Load())
@@ -278,15 +282,16 @@ func (iso *isolate) fire() {
 	}
 	wall := time.Duration(time.Now().UnixNano() - iso.taskWall0.Load())
 	used := wall
+	backstop := 2*budget + 20*time.Millisecond
 	if tid := iso.taskTid.Load(); tid != 0 {
 		if cpu, ok := threadCPU(int(tid)); ok {
 			used = cpu - time.Duration(iso.taskCPU0.Load())
+			backstop = 10*budget + time.Second
 		}
 	}
 	if iso.taskSeq.Load() != seq {
 		return
 	}
-	backstop := 2*budget + 20*time.Millisecond
 	if used < budget && wall < backstop {
 		next := min(budget-used, backstop-wall)
 		if next < 100*time.Microsecond {

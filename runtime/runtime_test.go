@@ -590,3 +590,18 @@ func TestParserPanicIsAnError(t *testing.T) {
 	// goja's parser panics on this literal; it must come back as an error.
 	require.ErrorIs(t, err, runtime.ErrSyntax)
 }
+
+// TestDescheduledTaskIsNotCPUTime: a task that spends wall time without CPU
+// (here a host native that sleeps; on a saturated machine, a descheduled
+// thread) is not stopped at twice its CPU budget.
+func TestDescheduledTaskIsNotCPUTime(t *testing.T) {
+	logger, logs := quietLogger()
+	w := load(t, `addEventListener('fetch', (event) => { hostSleep(150); event.respondWith(new Response('slept')) })`,
+		runtime.Options{Logger: logger, Limits: limits.Limits{CPUTime: 50 * time.Millisecond}, Install: func(vm *goja.Runtime) error {
+			return vm.Set("hostSleep", func(ms int) { time.Sleep(time.Duration(ms) * time.Millisecond) })
+		}})
+	res := w.Get("/")
+	require.Equal(t, 200, res.StatusCode, logs.String())
+	require.Equal(t, "slept", res.Text)
+	require.NotContains(t, logs.String(), "retiring isolate")
+}
