@@ -10,8 +10,10 @@ import (
 	"github.com/workerhost/workerhost/webapi/console"
 	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/ecma"
 	"github.com/workerhost/workerhost/webapi/encoding"
 	"github.com/workerhost/workerhost/webapi/fileapi"
+	"github.com/workerhost/workerhost/webapi/messaging"
 	"github.com/workerhost/workerhost/webapi/structuredclone"
 	"github.com/workerhost/workerhost/webapi/timers"
 	"github.com/workerhost/workerhost/webapi/url"
@@ -19,11 +21,13 @@ import (
 
 // Install defines every Web API global in r. It runs once per isolate.
 func Install(r *realm.Realm) {
+	ecma.Install(r)
 	dom.Install(r)
 	url.Install(r)
 	encoding.Install(r)
 	timers.Install(r)
 	structuredclone.Install(r)
+	messaging.Install(r)
 	fileapi.Install(r)
 	crypto.Install(r)
 	console.Install(r)

@@ -274,9 +274,21 @@ func view(o *goja.Object, buffer, off, length goja.Callable) ([]byte, bool) {
 // BufferSource returns the bytes of an ArrayBuffer or ArrayBufferView (a
 // typed array or DataView), sharing memory with it (copy them before
 // keeping them past the current task). ok is false for any other value; a
-// detached buffer has no bytes. The checks use the built-in accessors, not
+// detached buffer has no bytes. As for WebIDL's BufferSource (without
+// [AllowShared]), a SharedArrayBuffer or a view on one is not accepted; see
+// BufferSourceAllowShared. The checks use the built-in accessors, not
 // properties a script may have redefined. Call it on the loop goroutine.
 func BufferSource(r *realm.Realm, v goja.Value) (b []byte, ok bool) {
+	b, ok = BufferSourceAllowShared(r, v)
+	if ok && (r.IsSharedArrayBuffer(v) || r.IsSharedView(v)) {
+		return nil, false
+	}
+	return b, ok
+}
+
+// BufferSourceAllowShared is BufferSource for an [AllowShared] BufferSource:
+// SharedArrayBuffers and views on them are accepted too.
+func BufferSourceAllowShared(r *realm.Realm, v goja.Value) (b []byte, ok bool) {
 	st := stateKey.Get(r)
 	if st == nil {
 		st = &state{}
@@ -286,7 +298,8 @@ func BufferSource(r *realm.Realm, v goja.Value) (b []byte, ok bool) {
 }
 
 // bufferSource returns the bytes of an ArrayBuffer or ArrayBufferView (any
-// typed array or a DataView), sharing memory with it. ok is false for any
+// typed array or a DataView), shared or not ([AllowShared] BufferSource, as
+// TextDecoder.decode takes), sharing memory with it. ok is false for any
 // other value. A detached buffer has no bytes.
 func (n *intrinsics) bufferSource(v goja.Value) ([]byte, bool) {
 	o, ok := v.(*goja.Object)
@@ -302,7 +315,8 @@ func (n *intrinsics) bufferSource(v goja.Value) ([]byte, bool) {
 	return view(o, n.dvBuffer, n.dvOff, n.dvLen)
 }
 
-// uint8ArrayBytes returns the bytes of a Uint8Array (ok false otherwise).
+// uint8ArrayBytes returns the bytes of a Uint8Array, shared or not (the
+// [AllowShared] Uint8Array of encodeInto), ok false otherwise.
 func (n *intrinsics) uint8ArrayBytes(v goja.Value) ([]byte, bool) {
 	o, ok := v.(*goja.Object)
 	if !ok {

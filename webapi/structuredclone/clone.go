@@ -77,7 +77,8 @@ func Install(r *realm.Realm) {
 
 // Clone returns a structured clone of v made in r, transferring the
 // ArrayBuffers in transfer (they are detached, and their contents move to
-// the clone without copying). It must be called on r's loop goroutine. On
+// the clone without copying) and the Transferable host objects in it
+// (MessagePorts: see Transferable). It must be called on r's loop goroutine. On
 // failure the error is a *goja.Exception whose Value is the thrown value: a
 // DOMException named "DataCloneError" for values that cannot be cloned, or
 // whatever a getter of the value threw. Rethrow it from a native with
@@ -121,6 +122,17 @@ type segment struct {
 type transferred struct {
 	src *goja.Object
 	ab  goja.ArrayBuffer
+	// For a Transferable (t non-nil), commit completes its transfer.
+	t      Transferable
+	commit func()
+}
+
+// detached reports whether the transferred object was detached.
+func (t transferred) detached() bool {
+	if t.t != nil {
+		return t.t.TransferDetached()
+	}
+	return t.ab.Detached()
 }
 
 func clone(r *realm.Realm, v goja.Value, transfer []goja.Value) goja.Value {
@@ -131,29 +143,50 @@ func clone(r *realm.Realm, v goja.Value, transfer []goja.Value) goja.Value {
 	}
 	out := c.value(v)
 	for i, t := range moved {
-		if t.ab.Detached() {
+		if t.detached() {
 			c.path = c.path[:0]
-			c.failf("ArrayBuffer at index %d of the transfer list was detached while the value was being cloned", i)
+			c.failf("%s at index %d of the transfer list was detached while the value was being cloned", c.transferName(t.src), i)
 		}
 	}
 	for _, t := range moved {
-		t.ab.Detach()
+		if t.t != nil {
+			t.commit()
+		} else {
+			t.ab.Detach()
+		}
 	}
 	return out
 }
 
 // prepareTransfer checks the transfer list and maps each buffer to a new one
-// sharing its bytes (the source is detached once the clone has succeeded).
+// sharing its bytes (the source is detached once the clone has succeeded)
+// and each Transferable to the object it prepares.
 func (c *cloner) prepareTransfer(list []goja.Value) []transferred {
 	c.memory = make(map[*goja.Object]goja.Value, len(list)+8)
 	moved := make([]transferred, 0, len(list))
 	for i, v := range list {
 		o, ok := v.(*goja.Object)
-		if !ok || kindOf(o) != kindArrayBuffer {
-			c.failf("value at index %d of the transfer list is not an ArrayBuffer; only ArrayBuffers can be transferred", i)
+		var tr Transferable
+		if ok && kindOf(o) == kindHost {
+			tr, _ = realm.Unwrap[Transferable](o)
+		}
+		if !ok || kindOf(o) != kindArrayBuffer && tr == nil {
+			c.failf("value at index %d of the transfer list is not an ArrayBuffer or a MessagePort; only those can be transferred", i)
 		}
 		if _, dup := c.memory[o]; dup {
-			c.failf("ArrayBuffer at index %d of the transfer list is listed more than once", i)
+			c.failf("%s at index %d of the transfer list is listed more than once", c.transferName(o), i)
+		}
+		if tr != nil {
+			if tr.TransferDetached() {
+				c.failf("%s at index %d of the transfer list is detached (already transferred or closed)", c.transferName(o), i)
+			}
+			clone, commit := tr.PrepareTransfer(c.r)
+			c.memory[o] = clone
+			moved = append(moved, transferred{src: o, t: tr, commit: commit})
+			continue
+		}
+		if c.r.IsSharedArrayBuffer(o) {
+			c.failf("SharedArrayBuffer at index %d of the transfer list cannot be transferred", i)
 		}
 		ab := o.Export().(goja.ArrayBuffer)
 		if ab.Detached() {
@@ -163,6 +196,15 @@ func (c *cloner) prepareTransfer(list []goja.Value) []transferred {
 		moved = append(moved, transferred{src: o, ab: ab})
 	}
 	return moved
+}
+
+// transferName names an entry of the transfer list in messages
+// ("ArrayBuffer", "MessagePort").
+func (c *cloner) transferName(o *goja.Object) string {
+	if kindOf(o) == kindArrayBuffer {
+		return "ArrayBuffer"
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(c.describe(o), "#<"), ">")
 }
 
 func (c *cloner) intr() *intrinsics {
@@ -233,6 +275,11 @@ func (c *cloner) object(o *goja.Object) goja.Value {
 	case kindSet:
 		return c.mapOrSet(o, false)
 	case kindArrayBuffer:
+		if c.r.IsSharedArrayBuffer(o) {
+			// Serializing a SharedArrayBuffer needs an agent cluster to
+			// share it with; a worker has none (workerd throws too).
+			c.fail("#<SharedArrayBuffer>")
+		}
 		ab := o.Export().(goja.ArrayBuffer)
 		if ab.Detached() {
 			c.fail("a detached ArrayBuffer")
@@ -749,7 +796,7 @@ func objectSequence(r *realm.Realm, v goja.Value, what string) []goja.Value {
 		}
 		item := ro.Get("value")
 		if _, isObj := item.(*goja.Object); !isObj {
-			panic(r.NewTypeError(what + " must contain only objects (ArrayBuffers), but item " +
+			panic(r.NewTypeError(what + " must contain only objects (ArrayBuffers, MessagePorts), but item " +
 				strconv.Itoa(len(list)) + " is not an object"))
 		}
 		if len(list) == maxTransfer {

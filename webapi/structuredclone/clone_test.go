@@ -426,7 +426,7 @@ func TestTransfer(t *testing.T) {
 		eq(structuredClone(5, { transfer: [] }), 5, "empty transfer");
 	`)
 	cases := []struct{ src, name, msg string }{
-		{`structuredClone(1, { transfer: [{}] })`, "DataCloneError", "value at index 0 of the transfer list is not an ArrayBuffer; only ArrayBuffers can be transferred."},
+		{`structuredClone(1, { transfer: [{}] })`, "DataCloneError", "value at index 0 of the transfer list is not an ArrayBuffer or a MessagePort; only those can be transferred."},
 		{`structuredClone(1, { transfer: [new Uint8Array(1)] })`, "DataCloneError", "value at index 0 of the transfer list is not an ArrayBuffer"},
 		{`{ const b = new ArrayBuffer(1); structuredClone(1, { transfer: [b, b] }) }`, "DataCloneError", "ArrayBuffer at index 1 of the transfer list is listed more than once."},
 		{`{ const b = new ArrayBuffer(1); structuredClone(1, { transfer: [b] }); structuredClone(1, { transfer: [b] }) }`, "DataCloneError", "ArrayBuffer at index 0 of the transfer list is already detached."},
