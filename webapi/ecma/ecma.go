@@ -9,6 +9,8 @@
 //     the Go side (realm.IsSharedArrayBuffer) so that host code can tell them
 //     from ArrayBuffers; ArrayBuffer.prototype's byteLength and slice refuse
 //     them, as the spec says and goja's own brand check does not;
+//   - Date.prototype.toGMTString (Annex B, which V8 and every browser
+//     implement: the same function object as toUTCString);
 //   - Atomics, on shared and non-shared integer typed arrays. The agent
 //     cannot suspend ([[CanBlock]] is false, as on a browser's main thread),
 //     so Atomics.wait throws a TypeError; Atomics.waitAsync and
@@ -61,6 +63,7 @@ func Install(r *realm.Realm) {
 		return
 	}
 	st.installArrayBuffer()
+	st.installDateAnnexB()
 	st.lazyGlobal("SharedArrayBuffer", st.buildSharedArrayBuffer)
 	st.lazyGlobal("Atomics", st.buildAtomics)
 }
@@ -327,4 +330,20 @@ func (st *state) allocate(n int64, what string) *goja.Object {
 		st.r.ThrowTypeError("%s: ArrayBuffer did not make an ArrayBuffer", what)
 	}
 	return o
+}
+
+// installDateAnnexB defines Date.prototype.toGMTString (ECMAScript B.2.4.3:
+// its initial value is %Date.prototype.toUTCString% itself).
+func (st *state) installDateAnnexB() {
+	date, _ := st.vm.GlobalObject().Get("Date").(*goja.Object)
+	if date == nil {
+		return
+	}
+	proto, _ := date.Get("prototype").(*goja.Object)
+	if proto == nil || proto.Get("toGMTString") != nil {
+		return
+	}
+	if utc, ok := proto.Get("toUTCString").(*goja.Object); ok {
+		_ = proto.DefineDataProperty("toGMTString", utc, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
 }

@@ -492,3 +492,12 @@ func TestEncodingAllowShared(t *testing.T) {
 		throws(TypeError, () => new TextEncoder().encodeInto("", new Int8Array(sab)), "encodeInto an Int8Array");
 	`)
 }
+
+func TestDateToGMTString(t *testing.T) {
+	e := jstest.New(t, ecma.Install)
+	require.Equal(t, "true|Thu, 01 Jan 1970 00:00:00 GMT|true,false,true", e.MustRun(`{
+		const d = Object.getOwnPropertyDescriptor(Date.prototype, 'toGMTString');
+		[Date.prototype.toGMTString === Date.prototype.toUTCString, new Date(0).toGMTString(),
+			[d.writable, d.enumerable, d.configurable]].join('|')
+	}`))
+}
