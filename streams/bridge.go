@@ -31,6 +31,20 @@ type goSource struct {
 
 	closeOnce sync.Once
 	taken     bool // loop goroutine only: TakeGoSource handed src to Go
+
+	// Loop goroutine only: the read machinery.
+	ctrl    goja.Value      // the stream's controller (set by the first pull)
+	waiting func(any) error // resolves the pull waiting for the read in flight
+	busy    bool            // a read of src is in flight
+	ahead   *readResult     // a read-ahead's data, held for the next pull
+	ended   bool            // EOF or an error was delivered, or the stream was cancelled
+}
+
+// readResult is what one read of a goSource's src produced.
+type readResult struct {
+	chunk []byte // the bytes read, or nil
+	buf   []byte // the read buffer, when it may be reused
+	err   error  // io.EOF, a read error, or nil
 }
 
 func (g *goSource) close() {
@@ -42,10 +56,15 @@ func (g *goSource) close() {
 // goroutine of r; ctx (may be nil) is the request whose tasks deliver the data.
 //
 // The stream is pull-based: nothing is read from src until script reads from
-// the stream. Each pull reads once (at most opts.ChunkSize bytes) on a new
-// goroutine and delivers the bytes as a Uint8Array via r.Submit, so the loop
-// never blocks on I/O and at most one read is in flight. EOF closes the
-// stream, a read error errors it with a TypeError. src is closed (exactly
+// the stream. Each read of src (at most opts.ChunkSize bytes) runs on a new
+// goroutine and its result comes back via r.Submit, so the loop never blocks
+// on I/O and at most one read is in flight. Once a chunk has been delivered
+// for a pull, the next read starts at once (read-ahead of one chunk, held in
+// Go until the next pull): like a network fetch, which keeps receiving after
+// the response is handed over, the stream learns of the end of src or of a
+// failure without a read pending. EOF closes the stream, a read error errors
+// it with a TypeError, as soon as they happen (so a reader's closed promise
+// settles even when script is not reading). src is closed (exactly
 // once) at EOF or error, when the stream is cancelled, when ctx ends, or when
 // the loop stops; Close may be called while a Read is in progress (as with
 // net/http bodies), which is how a blocked read is abandoned. Once
@@ -61,6 +80,7 @@ func NewReadableFromReader(r *realm.Realm, ctx *realm.Context, src io.ReadCloser
 		return g.pull(st, call.Argument(0))
 	})
 	cancel := vm.ToValue(func(goja.FunctionCall) goja.Value {
+		g.ended, g.ahead = true, nil
 		go g.close()
 		return goja.Undefined()
 	})
@@ -74,11 +94,35 @@ func NewReadableFromReader(r *realm.Realm, ctx *realm.Context, src io.ReadCloser
 	return st.call(st.newGo, vm.ToValue(g), pull, cancel).(*goja.Object)
 }
 
-// pull starts one read and returns a promise settled when its result has been
-// delivered to the controller c.
+// pull answers a pull of the controller c with a promise settled once a
+// read's result has been delivered to c: the held read-ahead at once, else
+// the read in flight or a new one when it arrives.
 func (g *goSource) pull(st *state, c goja.Value) goja.Value {
 	vm := g.r.VM()
 	p, resolve, _ := vm.NewPromise()
+	g.ctrl = c
+	if res := g.ahead; res != nil {
+		g.ahead = nil
+		g.deliver(st, res, true)
+		_ = resolve(goja.Undefined())
+		return vm.ToValue(p)
+	}
+	switch {
+	case g.busy:
+		g.waiting = resolve
+	case g.ended:
+		_ = resolve(goja.Undefined())
+	default:
+		g.waiting = resolve
+		g.read(st)
+	}
+	return vm.ToValue(p)
+}
+
+// read starts one read of src on a new goroutine; arrived gets its result
+// on the loop goroutine.
+func (g *goSource) read(st *state) {
+	g.busy = true
 	buf := g.spare
 	g.spare = nil
 	if buf == nil {
@@ -86,41 +130,76 @@ func (g *goSource) pull(st *state, c goja.Value) goja.Value {
 	}
 	go func() {
 		n, err := readSome(g.src, buf)
-		var chunk []byte
+		res := &readResult{buf: buf, err: err}
 		if n > 0 {
 			if n < len(buf)/4 {
 				// A short read: hand script a right-sized copy and keep the
-				// big buffer for the next pull.
-				chunk = append([]byte(nil), buf[:n]...)
+				// big buffer for the next read.
+				res.chunk = append([]byte(nil), buf[:n]...)
 			} else {
-				chunk = buf[:n:n]
-				buf = nil
+				res.chunk = buf[:n:n]
+				res.buf = nil
 			}
 		}
 		if err != nil {
 			g.close()
 		}
-		ok := g.r.Submit(g.ctx, func() {
-			if buf != nil && g.spare == nil {
-				g.spare = buf
-			}
-			var ab, eof, msg goja.Value = goja.Undefined(), vm.ToValue(false), goja.Undefined()
-			if chunk != nil {
-				ab = vm.ToValue(vm.NewArrayBuffer(chunk))
-			}
-			if err == io.EOF {
-				eof = vm.ToValue(true)
-			} else if err != nil {
-				msg = vm.ToValue("Failed to read the body: " + err.Error())
-			}
-			_, _ = st.tryCall(st.deliver, c, ab, eof, msg)
-			_ = resolve(goja.Undefined())
-		})
-		if !ok {
+		if !g.r.Submit(g.ctx, func() { g.arrived(st, res) }) {
 			g.close()
 		}
 	}()
-	return vm.ToValue(p)
+}
+
+// arrived handles the result of a read on the loop goroutine: it answers
+// the waiting pull, or, for a read-ahead, delivers the end of src or its
+// failure at once and holds data for the next pull.
+func (g *goSource) arrived(st *state, res *readResult) {
+	g.busy = false
+	if res.buf != nil && g.spare == nil {
+		g.spare = res.buf
+	}
+	if g.ended { // cancelled meanwhile
+		if resolve := g.waiting; resolve != nil {
+			g.waiting = nil
+			_ = resolve(goja.Undefined())
+		}
+		return
+	}
+	switch {
+	case g.waiting != nil:
+		resolve := g.waiting
+		g.waiting = nil
+		g.deliver(st, res, true)
+		_ = resolve(goja.Undefined())
+	case res.err != nil && (res.chunk == nil || res.err != io.EOF):
+		// No read is pending: the stream closes, or errors (so that its
+		// reader's closed promise rejects), now rather than at the next read.
+		g.deliver(st, res, false)
+	default:
+		g.ahead = res
+	}
+}
+
+// deliver hands res to the controller; after data for a pull it starts
+// the read-ahead.
+func (g *goSource) deliver(st *state, res *readResult, forPull bool) {
+	vm := g.r.VM()
+	var ab, eof, msg goja.Value = goja.Undefined(), vm.ToValue(false), goja.Undefined()
+	if res.chunk != nil {
+		ab = vm.ToValue(vm.NewArrayBuffer(res.chunk))
+	}
+	if res.err == io.EOF {
+		eof = vm.ToValue(true)
+	} else if res.err != nil {
+		msg = vm.ToValue("Failed to read the body: " + res.err.Error())
+	}
+	if res.err != nil {
+		g.ended = true
+	}
+	_, _ = st.tryCall(st.deliver, g.ctrl, ab, eof, msg)
+	if forPull && !g.ended && !g.busy {
+		g.read(st)
+	}
 }
 
 // readSome reads at least one byte, or fails; it retries a few reads that
@@ -252,7 +331,7 @@ func TakeGoSource(stream goja.Value) (io.ReadCloser, bool) {
 		return nil, false
 	}
 	g, ok := tok.Export().(*goSource)
-	if !ok || g.taken {
+	if !ok || g.taken || g.busy || g.ahead != nil {
 		return nil, false
 	}
 	res, exc := st.tryCall(st.takeGo, stream)

@@ -35,6 +35,9 @@ type Body struct {
 	// consumed: a non-null source was read or taken without a JS stream.
 	// The body is not null: .body is then a disturbed, locked stream.
 	consumed bool
+	// fromStream: the body was extracted from a ReadableStream, so its
+	// source is null (Fetch "body/source"): it cannot be replayed.
+	fromStream bool
 	// ContentType is the type extracted from the body init, if any.
 	ContentType string
 }
@@ -112,10 +115,15 @@ var streamHooks struct {
 	tee        func(r *realm.Realm, stream goja.Value) (goja.Value, goja.Value)
 	goReader   func(r *realm.Realm, ctx *realm.Context, stream goja.Value) io.ReadCloser
 	takeGo     func(stream goja.Value) (io.ReadCloser, bool)
+	cancel     func(stream goja.Value)
 }
 
 // extract implements "extract a body" for BodyInit values.
-func (b *Body) extract(r *realm.Realm, v goja.Value) {
+func (b *Body) extract(r *realm.Realm, v goja.Value) { b.extractFor(r, v, false) }
+
+// extractFor is extract with the keepalive flag of the request the body is
+// for: a keepalive request cannot have a ReadableStream body.
+func (b *Body) extractFor(r *realm.Realm, v goja.Value, keepalive bool) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		*b = Body{}
 		return
@@ -126,10 +134,13 @@ func (b *Body) extract(r *realm.Realm, v goja.Value) {
 	}
 	if o, ok := v.(*goja.Object); ok {
 		if streamHooks.isStream != nil && streamHooks.isStream(o) {
+			if keepalive {
+				panic(r.NewTypeError("A keepalive request cannot have a ReadableStream body"))
+			}
 			if streamHooks.disturbed(o) || streamHooks.locked(o) {
 				panic(r.NewTypeError("The ReadableStream passed as a body is locked or has already been read"))
 			}
-			*b = Body{stream: o, length: -1}
+			*b = Body{stream: o, length: -1, fromStream: true}
 			return
 		}
 		if data, typ, ok := fileapi.BlobFrom(o); ok {
@@ -162,6 +173,49 @@ func usvString(v goja.Value) string {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// unusable reports whether a non-null body can no longer be read (Fetch
+// Body "unusable"): it has been used, or its stream is locked.
+func (b *Body) unusable(r *realm.Realm) bool {
+	if b.Used(r) {
+		return true
+	}
+	return b.stream != nil && streamHooks.locked != nil && streamHooks.locked(b.stream)
+}
+
+// proxy implements "creating a proxy" of an input Request's body for the
+// Request constructor: it returns a body with the same data and leaves b
+// used. When script has not made a stream of b, its source moves as is (a
+// Go source stays a Go source); a stream made from a Go source nobody has
+// read gives that source back (streams.TakeGoSource); any other stream is
+// teed. In the last two cases b keeps its stream object (input.body is the
+// same object as before), now locked.
+func (b *Body) proxy(r *realm.Realm) Body {
+	n := *b
+	if b.stream == nil {
+		*b = Body{used: true, consumed: true}
+		return n
+	}
+	if streamHooks.takeGo != nil {
+		if rc, ok := streamHooks.takeGo(b.stream); ok {
+			n.stream, n.reader = nil, rc
+			b.used = true
+			return n
+		}
+	}
+	if streamHooks.tee == nil {
+		panic(r.NewTypeError("cannot use a streaming body: streams are not available"))
+	}
+	s1, s2 := streamHooks.tee(r, b.stream)
+	if streamHooks.cancel != nil {
+		// Nobody reads the second branch: without a cancel it would
+		// buffer every chunk.
+		streamHooks.cancel(s2)
+	}
+	n.stream = s1
+	b.used = true
+	return n
 }
 
 // clone implements "clone a body": byte sources are copied, streams teed.

@@ -29,4 +29,5 @@ func init() {
 	}
 	streamHooks.goReader = streams.NewGoReader
 	streamHooks.takeGo = streams.TakeGoSource
+	streamHooks.cancel = func(s goja.Value) { streams.Cancel(s, nil) }
 }

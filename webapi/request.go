@@ -173,7 +173,7 @@ func installRequest(r *realm.Realm) {
 		init, _ := call.Argument(1).(*goja.Object)
 		var initHeaders goja.Value
 		initBody := goja.Undefined()
-		hasBody := false
+		hasBody, hasDuplex := false, false
 		if init != nil {
 			if m := init.Get("method"); m != nil && !goja.IsUndefined(m) {
 				q.Method = normalizeMethod(r, byteString(r, m))
@@ -203,7 +203,7 @@ func installRequest(r *realm.Realm) {
 				q.referrerPolicy = s
 			}
 			if s, ok := enumOption(r, init, "duplex", "half"); ok {
-				q.duplex = s
+				q.duplex, hasDuplex = s, true
 			}
 			if v := init.Get("referrer"); v != nil && !goja.IsUndefined(v) {
 				s := usvString(v)
@@ -234,7 +234,9 @@ func installRequest(r *realm.Realm) {
 				q.signalObj = sig
 			}
 			initHeaders = init.Get("headers")
-			if v := init.Get("body"); v != nil && !goja.IsUndefined(v) {
+			// init["body"] exists and is non-null: a null body is the
+			// same as none (the input's body, if any, is kept).
+			if v := init.Get("body"); v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
 				initBody, hasBody = v, true
 			}
 		}
@@ -261,27 +263,39 @@ func installRequest(r *realm.Realm) {
 				}
 			}
 		}
-		if hasBody && !goja.IsNull(initBody) && (q.Method == "GET" || q.Method == "HEAD") {
+		// The body (the last steps of the constructor): every check comes
+		// before the input's body is taken, so a constructor that throws
+		// leaves the input as it was.
+		var inputBody *Body
+		if inputReq != nil && !inputReq.body.IsNull() {
+			inputBody = &inputReq.body
+		}
+		if (hasBody || inputBody != nil) && (q.Method == "GET" || q.Method == "HEAD") {
 			panic(r.NewTypeError("Failed to construct 'Request': Request with GET/HEAD method cannot have body."))
 		}
-		if hasBody && !goja.IsNull(initBody) {
-			q.body.extract(r, initBody)
+		inputOrInitBody := inputBody
+		if hasBody {
+			q.body.extractFor(r, initBody, q.keepalive)
 			if q.body.ContentType != "" && !h.HasName("content-type") {
 				h.AppendValue("content-type", q.body.ContentType)
 			}
-		} else if inputReq != nil && !(hasBody && goja.IsNull(initBody)) {
-			ib := &inputReq.body
-			if !ib.IsNull() {
-				if ib.Used(r) {
-					panic(r.NewTypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used."))
-				}
-				if q.Method == "GET" || q.Method == "HEAD" {
-					panic(r.NewTypeError("Failed to construct 'Request': Request with GET/HEAD method cannot have body."))
-				}
-				q.body = *ib
-				// The input's body is now owned by this request: it reads as used.
-				*ib = Body{used: true, consumed: true}
+			inputOrInitBody = &q.body
+		}
+		if inputOrInitBody != nil && inputOrInitBody.fromStream {
+			// A body whose source is null (a ReadableStream) cannot be
+			// replayed: it needs duplex "half" and a CORS-capable mode.
+			if hasBody && !hasDuplex {
+				panic(r.NewTypeError("Failed to construct 'Request': The 'duplex' member must be specified for a request with a streaming body (use duplex: \"half\")."))
 			}
+			if q.mode != "same-origin" && q.mode != "cors" {
+				panic(r.NewTypeError("Failed to construct 'Request': A request with a streaming body must have mode 'same-origin' or 'cors'."))
+			}
+		}
+		if !hasBody && inputBody != nil {
+			if inputBody.unusable(r) {
+				panic(r.NewTypeError("Failed to construct 'Request': Cannot construct a Request with a Request object whose body has already been used or is locked."))
+			}
+			q.body = inputBody.proxy(r)
 		}
 		return c.WrapFor(call, q)
 	}, nil)
