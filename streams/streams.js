@@ -2801,8 +2801,10 @@ class TextDecoderStream {
     const streamOpt = { stream: true };
     this.#s = createTransformStream((chunk) => {
       try {
-        const b = bufferSourceBytes(chunk, 'TextDecoderStream');
-        const out = dec.decode(new Uint8ArrayCtor(b[0], b[1], b[2]), streamOpt);
+        if (!isView(chunk) && !N.isArrayBuffer(chunk)) throw new TypeError('TextDecoderStream: chunks must be an ArrayBuffer or ArrayBufferView');
+        // decode() reads a detached buffer as no bytes (WebIDL "get a copy
+        // of the bytes"), so a transferred chunk gives no output.
+        const out = dec.decode(chunk, streamOpt);
         if (out !== '') transformStreamDefaultControllerEnqueue(this.#s.controller, out);
         return RESOLVED;
       } catch (e) { return rejected(e); }
