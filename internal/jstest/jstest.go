@@ -62,6 +62,21 @@ func (e *Env) Run(src string) Result {
 	return e.run(src, true)
 }
 
+// MustThrow runs src (as Run does) and fails the test unless it throws, or
+// its promise rejects, with an error whose name is name; it returns the
+// error's "Name: message".
+func (e *Env) MustThrow(name, src string) string {
+	e.t.Helper()
+	res := e.Run(src)
+	if res.Err == "" {
+		e.t.Fatalf("jstest: expected %s from:\n%s", name, src)
+	}
+	if res.Name != name {
+		e.t.Fatalf("jstest: expected %s, got %s\nscript:\n%s", name, res.Err, src)
+	}
+	return res.Err
+}
+
 // RunInit evaluates src as static initialization (no request context).
 func (e *Env) RunInit(src string) Result {
 	return e.run(src, false)

@@ -244,12 +244,17 @@ func inspectHeaders(_ *server, w http.ResponseWriter, r *http.Request) {
 // fetch/api/resources/echo-content.py
 func echoContent(_ *server, w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	echoRequestHeaders(w, r, "text/plain")
+	reply(w, 200, body)
+}
+
+// echoRequestHeaders sets the X-Request-* headers both echo handlers send.
+func echoRequestHeaders(w http.ResponseWriter, r *http.Request, contentType string) {
 	h := w.Header()
 	h.Set("X-Request-Method", r.Method)
 	h.Set("X-Request-Content-Length", reqHeaderOr(r, "Content-Length", "NO"))
 	h.Set("X-Request-Content-Type", reqHeaderOr(r, "Content-Type", "NO"))
-	h.Set("Content-Type", "text/plain")
-	reply(w, 200, body)
+	h.Set("Content-Type", contentType)
 }
 
 // FileAPI/file/resources/echo-content-escaped.py: the request body with
@@ -269,11 +274,7 @@ func echoContentEscaped(_ *server, w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	out := bytes.ReplaceAll(b.Bytes(), []byte(`\x0d\x0a`), []byte("\r\n"))
-	h := w.Header()
-	h.Set("X-Request-Method", r.Method)
-	h.Set("X-Request-Content-Length", reqHeaderOr(r, "Content-Length", "NO"))
-	h.Set("X-Request-Content-Type", reqHeaderOr(r, "Content-Type", "NO"))
-	h.Set("Content-Type", "text/plain; charset=UTF-8")
+	echoRequestHeaders(w, r, "text/plain; charset=UTF-8")
 	reply(w, 200, out)
 }
 

@@ -27,16 +27,6 @@ func mustJSON(t *testing.T, e *jstest.Env, body string) string {
 	return s
 }
 
-// mustThrow asserts that src throws (or rejects) an error of the named type
-// and returns its message.
-func mustThrow(t *testing.T, e *jstest.Env, name, src string) string {
-	t.Helper()
-	res := e.Run(src)
-	require.NotEmpty(t, res.Err, "expected %s from:\n%s", name, src)
-	require.Equal(t, name, res.Name, "error: %s\nscript:\n%s", res.Err, src)
-	return res.Err
-}
-
 func TestBlobEmpty(t *testing.T) {
 	e := env(t)
 	assert.JSONEq(t, `[0,"",0,"",0,"","[object Blob]"]`, mustJSON(t, e, `
@@ -70,22 +60,22 @@ func TestBlobStringConversion(t *testing.T) {
 		const uni = new Blob(["é€😀"]);
 		return [await new Blob(parts).text(), await holes.text(), lone.size, await lone.text() === "\ufffda\ufffd", uni.size];`)
 	assert.JSONEq(t, `["nullundefined12truex1,2","undefinedy",7,true,9]`, got)
-	mustThrow(t, e, "TypeError", `new Blob([Symbol("s")])`)
-	assert.Contains(t, mustThrow(t, e, "Error", `new Blob([{toString() { throw new Error("boom"); }}])`), "boom")
+	e.MustThrow("TypeError", `new Blob([Symbol("s")])`)
+	assert.Contains(t, e.MustThrow("Error", `new Blob([{toString() { throw new Error("boom"); }}])`), "boom")
 }
 
 func TestBlobNotASequence(t *testing.T) {
 	e := env(t)
 	for _, arg := range []string{`"abc"`, `null`, `123`, `{}`, `new Date()`, `{[Symbol.iterator]: 1}`} {
-		msg := mustThrow(t, e, "TypeError", `new Blob(`+arg+`)`)
+		msg := e.MustThrow("TypeError", `new Blob(`+arg+`)`)
 		assert.Contains(t, msg, "Failed to construct 'Blob'", arg)
 	}
 	// Misbehaving iterators are script errors, never Go panics.
-	mustThrow(t, e, "TypeError", `new Blob({[Symbol.iterator]() { return 1; }})`)
-	mustThrow(t, e, "TypeError", `new Blob({[Symbol.iterator]() { return {}; }})`)
-	mustThrow(t, e, "TypeError", `new Blob({[Symbol.iterator]() { return {next() { return 5; }}; }})`)
-	assert.Contains(t, mustThrow(t, e, "RangeError", `new Blob({[Symbol.iterator]() { throw new RangeError("it"); }})`), "it")
-	mustThrow(t, e, "TypeError", `Blob()`)
+	e.MustThrow("TypeError", `new Blob({[Symbol.iterator]() { return 1; }})`)
+	e.MustThrow("TypeError", `new Blob({[Symbol.iterator]() { return {}; }})`)
+	e.MustThrow("TypeError", `new Blob({[Symbol.iterator]() { return {next() { return 5; }}; }})`)
+	assert.Contains(t, e.MustThrow("RangeError", `new Blob({[Symbol.iterator]() { throw new RangeError("it"); }})`), "it")
+	e.MustThrow("TypeError", `Blob()`)
 }
 
 func TestBlobIterables(t *testing.T) {
@@ -125,9 +115,9 @@ func TestBlobOptions(t *testing.T) {
 		return [t({type: "Text/HTML"}), t({type: "t\u00e9xt/plain"}), t({type: "a\u0019b"}), t({type: " ~ "}),
 			t({type: "text/plain;charset=UTF-8"}), t(null), t(() => 1), t({type: 5})];`)
 	assert.JSONEq(t, `["text/html","",""," ~ ","text/plain;charset=utf-8","","","5"]`, got)
-	mustThrow(t, e, "TypeError", `new Blob([], 123)`)
-	mustThrow(t, e, "TypeError", `new Blob([], "text/plain")`)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new Blob([], {endings: "Native"})`), "EndingType")
+	e.MustThrow("TypeError", `new Blob([], 123)`)
+	e.MustThrow("TypeError", `new Blob([], "text/plain")`)
+	assert.Contains(t, e.MustThrow("TypeError", `new Blob([], {endings: "Native"})`), "EndingType")
 }
 
 func TestBlobEndings(t *testing.T) {
@@ -159,9 +149,9 @@ func TestBlobText(t *testing.T) {
 		const bom = new Blob([new Uint8Array([0xEF, 0xBB, 0xBF, 0x61, 0xFF, 0x62])]);
 		return [await bom.text() === "a\ufffdb", bom.size];`)
 	assert.JSONEq(t, `[true,6]`, got)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `Blob.prototype.text.call({})`), "Illegal invocation")
-	mustThrow(t, e, "TypeError", `Blob.prototype.arrayBuffer.call(new FormData())`)
-	mustThrow(t, e, "TypeError", `Object.getOwnPropertyDescriptor(Blob.prototype, "size").get.call({})`)
+	assert.Contains(t, e.MustThrow("TypeError", `Blob.prototype.text.call({})`), "Illegal invocation")
+	e.MustThrow("TypeError", `Blob.prototype.arrayBuffer.call(new FormData())`)
+	e.MustThrow("TypeError", `Object.getOwnPropertyDescriptor(Blob.prototype, "size").get.call({})`)
 	assert.Equal(t, true, e.MustRun(`Blob.prototype.text.call(1) instanceof Promise`))
 }
 
@@ -186,7 +176,7 @@ func TestBlobSlice(t *testing.T) {
 			await b.slice(2, 10).slice(1, 3).text(), b.slice(2, 10).slice(-100).size,
 			fs instanceof File, fs instanceof Blob, await fs.text(), Blob.prototype.slice.length];`)
 	assert.JSONEq(t, `["","text/plain","","null","de",8,false,true,"yz",0]`, got)
-	mustThrow(t, e, "TypeError", `new Blob(["a"]).slice(Symbol())`)
+	e.MustThrow("TypeError", `new Blob(["a"]).slice(Symbol())`)
 }
 
 func TestBlobSliceSharesBytes(t *testing.T) {
@@ -293,14 +283,14 @@ func TestBlobSizeLimit(t *testing.T) {
 	})
 	assert.JSONEq(t, `[10,20,20,5]`, mustJSON(t, e, `
 		return [new Blob(["12345", "67890"]).size, new Blob([big]).size, new File([big], "f").size, big.slice(0, 5).size];`))
-	assert.Contains(t, mustThrow(t, e, "RangeError", `new Blob(["12345", "678901"])`), "limit of 10 bytes")
-	assert.Contains(t, mustThrow(t, e, "RangeError", `new Blob([big, ""])`), "Failed to construct 'Blob'")
-	assert.Contains(t, mustThrow(t, e, "RangeError", `new File(["12345678901"], "n")`), "Failed to construct 'File'")
+	assert.Contains(t, e.MustThrow("RangeError", `new Blob(["12345", "678901"])`), "limit of 10 bytes")
+	assert.Contains(t, e.MustThrow("RangeError", `new Blob([big, ""])`), "Failed to construct 'Blob'")
+	assert.Contains(t, e.MustThrow("RangeError", `new File(["12345678901"], "n")`), "Failed to construct 'File'")
 	// UTF-8 output larger than the UTF-16 length: caught after encoding.
-	mustThrow(t, e, "RangeError", `new Blob(["\u00e9".repeat(6)])`)
-	mustThrow(t, e, "RangeError", `new Blob([new Uint8Array(11)])`)
+	e.MustThrow("RangeError", `new Blob(["\u00e9".repeat(6)])`)
+	e.MustThrow("RangeError", `new Blob([new Uint8Array(11)])`)
 	onLoop(t, e, func(t require.TestingT) { fileapi.SetMaxBlobSize(e.R, 0) })
 	assert.Equal(t, int64(11), e.MustRun(`new Blob([new Uint8Array(11)]).size`))
-	assert.Contains(t, mustThrow(t, e, "RangeError", `new Blob([big, new Uint8Array(`+strconv.Itoa(fileapi.DefaultMaxBlobSize)+`)])`),
+	assert.Contains(t, e.MustThrow("RangeError", `new Blob([big, new Uint8Array(`+strconv.Itoa(fileapi.DefaultMaxBlobSize)+`)])`),
 		"limit of "+strconv.Itoa(fileapi.DefaultMaxBlobSize)+" bytes")
 }

@@ -32,13 +32,13 @@ func TestFileDefaults(t *testing.T) {
 
 func TestFileArguments(t *testing.T) {
 	e := env(t)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new File()`), "2 arguments required, but only 0 present")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new File(["x"])`), "2 arguments required, but only 1 present")
-	mustThrow(t, e, "TypeError", `new File("abc", "n")`)
-	mustThrow(t, e, "TypeError", `new File([], "n", 5)`)
-	mustThrow(t, e, "TypeError", `new File([], Symbol())`)
-	mustThrow(t, e, "TypeError", `new File([], "n", {endings: "bogus"})`)
-	mustThrow(t, e, "TypeError", `File([], "n")`)
+	assert.Contains(t, e.MustThrow("TypeError", `new File()`), "2 arguments required, but only 0 present")
+	assert.Contains(t, e.MustThrow("TypeError", `new File(["x"])`), "2 arguments required, but only 1 present")
+	e.MustThrow("TypeError", `new File("abc", "n")`)
+	e.MustThrow("TypeError", `new File([], "n", 5)`)
+	e.MustThrow("TypeError", `new File([], Symbol())`)
+	e.MustThrow("TypeError", `new File([], "n", {endings: "bogus"})`)
+	e.MustThrow("TypeError", `File([], "n")`)
 	got := mustJSON(t, e, `
 		return [new File([], null).name, new File([], 12).name, new File([], "a/b:c\\d").name,
 			new File([], "\ud800").name === "\ufffd", new File([], "").name, new File([], undefined).name];`)
@@ -67,8 +67,8 @@ func TestFileOptions(t *testing.T) {
 
 func TestFileAccessorsAndSubclass(t *testing.T) {
 	e := env(t)
-	mustThrow(t, e, "TypeError", `Object.getOwnPropertyDescriptor(File.prototype, "name").get.call(new Blob())`)
-	mustThrow(t, e, "TypeError", `Object.getOwnPropertyDescriptor(File.prototype, "lastModified").get.call({})`)
+	e.MustThrow("TypeError", `Object.getOwnPropertyDescriptor(File.prototype, "name").get.call(new Blob())`)
+	e.MustThrow("TypeError", `Object.getOwnPropertyDescriptor(File.prototype, "lastModified").get.call({})`)
 	got := mustJSON(t, e, `
 		class Upload extends File { get kind() { return "upload:" + this.name; } }
 		const u = new Upload(["z"], "u.bin", {lastModified: 7});
@@ -125,10 +125,10 @@ func TestBlobStreamUnavailable(t *testing.T) {
 	if e.MustRun(`typeof ReadableStream`) != "undefined" {
 		t.Skip("ReadableStream is defined")
 	}
-	msg := mustThrow(t, e, "TypeError", `new Blob(["x"]).stream()`)
+	msg := e.MustThrow("TypeError", `new Blob(["x"]).stream()`)
 	assert.Contains(t, msg, "streams are unavailable")
 	// A global that is not a constructor is reported the same way.
-	msg = mustThrow(t, e, "TypeError", `globalThis.ReadableStream = 5; new Blob(["x"]).stream()`)
+	msg = e.MustThrow("TypeError", `globalThis.ReadableStream = 5; new Blob(["x"]).stream()`)
 	assert.Contains(t, msg, "streams are unavailable")
 }
 
@@ -136,9 +136,9 @@ func TestBlobStreamControllerErrors(t *testing.T) {
 	e := env(t)
 	// A ReadableStream whose controller misbehaves: errors surface in JS.
 	e.MustRun(`globalThis.ReadableStream = class { constructor(src) { this.src = src; } };`)
-	msg := mustThrow(t, e, "TypeError", `new Blob(["x"]).stream().src.pull({})`)
+	msg := e.MustThrow("TypeError", `new Blob(["x"]).stream().src.pull({})`)
 	assert.Contains(t, msg, "enqueue")
-	msg = mustThrow(t, e, "Error", `new Blob(["x"]).stream().src.pull({enqueue() { throw new Error("full"); }})`)
+	msg = e.MustThrow("Error", `new Blob(["x"]).stream().src.pull({enqueue() { throw new Error("full"); }})`)
 	assert.Contains(t, msg, "full")
-	mustThrow(t, e, "TypeError", `new Blob(["x"]).stream().src.pull()`)
+	e.MustThrow("TypeError", `new Blob(["x"]).stream().src.pull()`)
 }

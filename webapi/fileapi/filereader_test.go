@@ -229,9 +229,9 @@ func TestFileReaderReadAgainInLoadSkipsLoadend(t *testing.T) {
 func TestFileReaderTypeErrors(t *testing.T) {
 	e := readerEnv(t)
 	for _, m := range []string{"readAsArrayBuffer", "readAsBinaryString", "readAsText", "readAsDataURL"} {
-		msg := mustThrow(t, e, "TypeError", `new FileReader().`+m+`("not a blob")`)
+		msg := e.MustThrow("TypeError", `new FileReader().`+m+`("not a blob")`)
 		assert.Contains(t, msg, "parameter 1 is not of type 'Blob'")
-		msg = mustThrow(t, e, "TypeError", `new FileReader().`+m+`()`)
+		msg = e.MustThrow("TypeError", `new FileReader().`+m+`()`)
 		assert.Contains(t, msg, "1 argument required")
 	}
 	// A TypeError does not start a read.
@@ -240,8 +240,8 @@ func TestFileReaderTypeErrors(t *testing.T) {
 		try { fr.readAsText({}); } catch {}
 		return fr.readyState;`)
 	assert.Equal(t, `0`, got)
-	mustThrow(t, e, "TypeError", `FileReader()`)
-	mustThrow(t, e, "TypeError", `FileReader.prototype.readAsText.call({}, new Blob([]))`)
+	e.MustThrow("TypeError", `FileReader()`)
+	e.MustThrow("TypeError", `FileReader.prototype.readAsText.call({}, new Blob([]))`)
 }
 
 func TestFileReaderFile(t *testing.T) {
@@ -264,9 +264,9 @@ func TestProgressEventConstructor(t *testing.T) {
 			c.type, c.loaded, c.total];`)
 	assert.JSONEq(t, `["progress",true,5,10,true,true,false,true,"[object ProgressEvent]",
 		false,0,0,false,"undefined",18446744073709552000,2]`, got)
-	mustThrow(t, e, "TypeError", `new ProgressEvent()`)
-	mustThrow(t, e, "TypeError", `ProgressEvent("x")`)
-	mustThrow(t, e, "TypeError", `new ProgressEvent("x", 5)`)
+	e.MustThrow("TypeError", `new ProgressEvent()`)
+	e.MustThrow("TypeError", `ProgressEvent("x")`)
+	e.MustThrow("TypeError", `new ProgressEvent("x", 5)`)
 	require.Empty(t, e.Run(`class P extends ProgressEvent {}; if (!(new P("a") instanceof P)) throw new Error("subclass")`).Err)
 }
 
@@ -322,7 +322,7 @@ func TestFileReaderOtherRequest(t *testing.T) {
 		globalThis.perRequest = new FileReader();
 		return shared.result;`)
 	assert.Equal(t, `"init"`, got)
-	msg := mustThrow(t, e, "TypeError", `perRequest.readAsText(new Blob(["x"]))`)
+	msg := e.MustThrow("TypeError", `perRequest.readAsText(new Blob(["x"]))`)
 	assert.Contains(t, msg, "different request")
 }
 

@@ -16,10 +16,10 @@ func TestFormDataConstructor(t *testing.T) {
 		return [[...a].length, [...b].length, [...c].length, Object.prototype.toString.call(a), FormData.length, FormData.name];`)
 	assert.JSONEq(t, `[0,0,0,"[object FormData]",0,"FormData"]`, got)
 	for _, arg := range []string{`null`, `{}`, `"form"`, `0`, `undefined, {}`} {
-		msg := mustThrow(t, e, "TypeError", `new FormData(`+arg+`)`)
+		msg := e.MustThrow("TypeError", `new FormData(`+arg+`)`)
 		assert.Contains(t, msg, "not supported", arg)
 	}
-	mustThrow(t, e, "TypeError", `FormData()`)
+	e.MustThrow("TypeError", `FormData()`)
 }
 
 func TestFormDataOrderAndSet(t *testing.T) {
@@ -62,18 +62,18 @@ func TestFormDataConversions(t *testing.T) {
 		fd.append("n", "a\nb\r\nc\rd");   // kept as is; normalized only when serialized
 		return [[...fd.keys()], [...fd.values()], fd.get("\ud800x") === "y\ufffd", fd.has("\udbffx") /* also U+FFFD */];`)
 	assert.JSONEq(t, `[["1","null","\ufffdx","o","n"],["2","undefined","y\ufffd","v","a\nb\r\nc\rd"],true,true]`, got)
-	mustThrow(t, e, "TypeError", `new FormData().append(Symbol(), "v")`)
-	mustThrow(t, e, "TypeError", `new FormData().append("n", Symbol())`)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new FormData().append("n")`), "2 arguments required, but only 1 present")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new FormData().set("n")`), "'set' on 'FormData'")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new FormData().get()`), "1 argument required")
-	mustThrow(t, e, "TypeError", `new FormData().getAll()`)
-	mustThrow(t, e, "TypeError", `new FormData().has()`)
-	mustThrow(t, e, "TypeError", `new FormData().delete()`)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new FormData().append("a", "b", "c")`), "parameter 2 is not of type 'Blob'")
-	mustThrow(t, e, "TypeError", `new FormData().set("a", {}, "c")`)
-	mustThrow(t, e, "TypeError", `FormData.prototype.append.call({}, "a", "b")`)
-	mustThrow(t, e, "TypeError", `FormData.prototype.get.call(new Blob(), "a")`)
+	e.MustThrow("TypeError", `new FormData().append(Symbol(), "v")`)
+	e.MustThrow("TypeError", `new FormData().append("n", Symbol())`)
+	assert.Contains(t, e.MustThrow("TypeError", `new FormData().append("n")`), "2 arguments required, but only 1 present")
+	assert.Contains(t, e.MustThrow("TypeError", `new FormData().set("n")`), "'set' on 'FormData'")
+	assert.Contains(t, e.MustThrow("TypeError", `new FormData().get()`), "1 argument required")
+	e.MustThrow("TypeError", `new FormData().getAll()`)
+	e.MustThrow("TypeError", `new FormData().has()`)
+	e.MustThrow("TypeError", `new FormData().delete()`)
+	assert.Contains(t, e.MustThrow("TypeError", `new FormData().append("a", "b", "c")`), "parameter 2 is not of type 'Blob'")
+	e.MustThrow("TypeError", `new FormData().set("a", {}, "c")`)
+	e.MustThrow("TypeError", `FormData.prototype.append.call({}, "a", "b")`)
+	e.MustThrow("TypeError", `FormData.prototype.get.call(new Blob(), "a")`)
 }
 
 func TestFormDataBlobValues(t *testing.T) {
@@ -135,8 +135,8 @@ func TestFormDataIteration(t *testing.T) {
 	assert.JSONEq(t, `["[object FormData Iterator]","FormData Iterator",true,true,true,"function",true,
 		{"value":["a","1"],"done":false},[["b","blob"],["c","3"]],true,true,
 		["a","b","c"],["string","object","string"],["a","b","c"]]`, got)
-	mustThrow(t, e, "TypeError", `new FormData().entries().next.call({})`)
-	mustThrow(t, e, "TypeError", `FormData.prototype.keys.call({})`)
+	e.MustThrow("TypeError", `new FormData().entries().next.call({})`)
+	e.MustThrow("TypeError", `FormData.prototype.keys.call({})`)
 
 	// Deleting entries during iteration: the index walks the live list.
 	got = mustJSON(t, e, `
@@ -162,9 +162,9 @@ func TestFormDataForEach(t *testing.T) {
 		}, thisArg);
 		return [calls, FormData.prototype.forEach.length];`)
 	assert.JSONEq(t, `[[["1","a",true,"T"],["2","b",true,"T"],["3","c",true,"T"]],1]`, got)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new FormData().forEach({})`), "not a function")
-	mustThrow(t, e, "TypeError", `new FormData().forEach()`)
-	assert.Contains(t, mustThrow(t, e, "Error", `const f = new FormData(); f.append("a", "b"); f.forEach(() => { throw new Error("cb"); })`), "cb")
+	assert.Contains(t, e.MustThrow("TypeError", `new FormData().forEach({})`), "not a function")
+	e.MustThrow("TypeError", `new FormData().forEach()`)
+	assert.Contains(t, e.MustThrow("Error", `const f = new FormData(); f.append("a", "b"); f.forEach(() => { throw new Error("cb"); })`), "cb")
 }
 
 func TestFormDataGoAPI(t *testing.T) {

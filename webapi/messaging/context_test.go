@@ -279,6 +279,6 @@ func TestNoGoroutines(t *testing.T) {
 
 func TestErrorMessagesName(t *testing.T) {
 	e := env(t)
-	msg := mustThrow(t, e, "DataCloneError", `{ const c = new MessageChannel(); c.port1.postMessage(1, [c.port1]) }`)
+	msg := e.MustThrow("DataCloneError", `{ const c = new MessageChannel(); c.port1.postMessage(1, [c.port1]) }`)
 	assert.True(t, strings.HasPrefix(msg, "DataCloneError: Failed to execute 'postMessage' on 'MessagePort'"), msg)
 }

@@ -39,16 +39,6 @@ func mustJSON(t *testing.T, e *jstest.Env, body string) string {
 	return s
 }
 
-// mustThrow asserts that src throws (or rejects with) an error named name
-// and returns its message.
-func mustThrow(t *testing.T, e *jstest.Env, name, src string) string {
-	t.Helper()
-	res := e.Run(src)
-	require.NotEmpty(t, res.Err, "expected %s from:\n%s", name, src)
-	require.Equal(t, name, res.Name, "error: %s\nscript:\n%s", res.Err, src)
-	return res.Err
-}
-
 func TestInterfaces(t *testing.T) {
 	e := env(t)
 	got := mustJSON(t, e, `
@@ -75,13 +65,13 @@ func TestInterfaces(t *testing.T) {
 		["data","origin","lastEventId","source","ports","initMessageEvent"],
 		"function","undefined",false,true]`, got)
 
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new MessagePort()`), "Illegal constructor")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `MessageChannel()`), "Please use the 'new' operator")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `MessagePort.prototype.start.call({})`), "Illegal invocation")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `MessagePort.prototype.postMessage.call(new EventTarget(), 1)`), "Illegal invocation")
-	assert.Contains(t, mustThrow(t, e, "TypeError",
+	assert.Contains(t, e.MustThrow("TypeError", `new MessagePort()`), "Illegal constructor")
+	assert.Contains(t, e.MustThrow("TypeError", `MessageChannel()`), "Please use the 'new' operator")
+	assert.Contains(t, e.MustThrow("TypeError", `MessagePort.prototype.start.call({})`), "Illegal invocation")
+	assert.Contains(t, e.MustThrow("TypeError", `MessagePort.prototype.postMessage.call(new EventTarget(), 1)`), "Illegal invocation")
+	assert.Contains(t, e.MustThrow("TypeError",
 		`Object.getOwnPropertyDescriptor(MessageChannel.prototype, "port1").get.call({})`), "Illegal invocation")
-	assert.Contains(t, mustThrow(t, e, "TypeError",
+	assert.Contains(t, e.MustThrow("TypeError",
 		`Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data").get.call(new Event("x"))`), "Illegal invocation")
 	// Subclassing works (new.target).
 	assert.Equal(t, true, e.MustRun(`class C extends MessageChannel {}; const c = new C(); c instanceof C && c.port1 instanceof MessagePort`))
@@ -254,7 +244,7 @@ func TestCloneErrors(t *testing.T) {
 		{`{ const c = new MessageChannel(); port1.postMessage(1, [c.port1]); port1.postMessage(1, [c.port1]) }`, "DataCloneError", "MessagePort at index 0 of the transfer list is detached"},
 	}
 	for _, c := range cases {
-		msg := mustThrow(t, e, c.name, "{ "+setup+c.src+" }")
+		msg := e.MustThrow(c.name, "{ "+setup+c.src+" }")
 		assert.Contains(t, msg, c.msg, c.src)
 	}
 	// A failed postMessage sends nothing and transfers nothing.
@@ -522,7 +512,7 @@ func TestMessageEventConstructor(t *testing.T) {
 		{`new MessageEvent("x", { origin: Symbol() })`, "Cannot convert a Symbol value to a string"},
 	}
 	for _, c := range cases {
-		assert.Contains(t, mustThrow(t, e, "TypeError", c.src), c.msg, c.src)
+		assert.Contains(t, e.MustThrow("TypeError", c.src), c.msg, c.src)
 	}
 }
 
@@ -544,11 +534,11 @@ func TestInitMessageEvent(t *testing.T) {
 		t.dispatchEvent(ev);
 		return [r1, r2, inside];`)
 	assert.JSONEq(t, `[["b",true,true,"d","o","id",true,2,true,true],["c",false,null,"","",null,[]],["c",null]]`, got)
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new MessageEvent("a").initMessageEvent()`),
+	assert.Contains(t, e.MustThrow("TypeError", `new MessageEvent("a").initMessageEvent()`),
 		"Failed to execute 'initMessageEvent' on 'MessageEvent': 1 argument required, but only 0 present.")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new MessageEvent("a").initMessageEvent("b", false, false, null, "", "", {})`),
+	assert.Contains(t, e.MustThrow("TypeError", `new MessageEvent("a").initMessageEvent("b", false, false, null, "", "", {})`),
 		"parameter 7")
-	assert.Contains(t, mustThrow(t, e, "TypeError", `new MessageEvent("a").initMessageEvent("b", false, false, null, "", "", null, [1])`),
+	assert.Contains(t, e.MustThrow("TypeError", `new MessageEvent("a").initMessageEvent("b", false, false, null, "", "", null, [1])`),
 		"Failed to convert value to 'MessagePort'")
 }
 
@@ -564,10 +554,10 @@ func TestPortsOfOtherRequests(t *testing.T) {
 		`old.port1.onclose = () => {}`,
 		`old.port1.addEventListener("message", () => {})`,
 	} {
-		assert.Contains(t, mustThrow(t, e, "TypeError", src), "belongs to a different request", src)
+		assert.Contains(t, e.MustThrow("TypeError", src), "belongs to a different request", src)
 	}
 	// Reading is allowed; its request's end closed it, so it cannot be
 	// transferred either.
 	assert.Equal(t, true, e.MustRun(`old.port1.onmessage === null && old.port1 instanceof MessagePort`))
-	mustThrow(t, e, "DataCloneError", `new MessageChannel().port1.postMessage(null, [old.port2])`)
+	e.MustThrow("DataCloneError", `new MessageChannel().port1.postMessage(null, [old.port2])`)
 }
