@@ -39,6 +39,10 @@ type Limits struct {
 	// MaxCallStackSize bounds JS call depth: a deeper call throws a catchable
 	// RangeError ("Maximum call stack size exceeded"), as in V8. Default 4000.
 	MaxCallStackSize int
+	// MaxNesting bounds how deeply a script's source may nest brackets and
+	// template substitutions; deeper sources fail to load (goja's parser
+	// recurses on the Go stack per level). Default 10,000.
+	MaxNesting int
 	// MaxConcurrentPerIsolate bounds requests in flight on one isolate;
 	// more wait in a queue. Default 256.
 	MaxConcurrentPerIsolate int
@@ -58,6 +62,7 @@ func Defaults() Limits {
 		CodeSize:                4 << 20,
 		Subrequests:             50,
 		MaxCallStackSize:        4000,
+		MaxNesting:              10000,
 		MaxConcurrentPerIsolate: 256,
 		MaxQueue:                1024,
 	}
@@ -75,6 +80,7 @@ func (l Limits) WithDefaults() Limits {
 	l.CodeSize = orDefault(l.CodeSize, d.CodeSize)
 	l.Subrequests = orDefault(l.Subrequests, d.Subrequests)
 	l.MaxCallStackSize = orDefault(l.MaxCallStackSize, d.MaxCallStackSize)
+	l.MaxNesting = orDefault(l.MaxNesting, d.MaxNesting)
 	l.MaxConcurrentPerIsolate = orDefault(l.MaxConcurrentPerIsolate, d.MaxConcurrentPerIsolate)
 	l.MaxQueue = orDefault(l.MaxQueue, d.MaxQueue)
 	return l

@@ -79,14 +79,13 @@ func disallowCodeGeneration(r *realm.Realm) error {
 	return nil
 }
 
-// MaxNesting is the deepest bracket nesting ((), [], {}, template ${})
-// a routine's source may have. goja's parser and compiler recurse on the Go
-// stack per level, and Go aborts the process (it cannot be recovered) when
-// a goroutine's stack passes 1 GB, which a few hundred thousand levels —
-// well inside the 4 MB code size — reach. No real program nests this deep.
-const MaxNesting = 10000
-
-// checkNesting scans src like a JavaScript tokenizer would for brackets —
+// checkNesting guards goja's parser and compiler, which recurse on the Go
+// stack per nesting level: Go aborts the process (it cannot be recovered)
+// when a goroutine's stack passes 1 GB, which a few hundred thousand levels
+// — well inside the 4 MB code size — reach (limits.Limits.MaxNesting,
+// default 10,000; no real program nests that deep).
+//
+// It scans src like a JavaScript tokenizer would for brackets —
 // skipping strings, comments, regular expression literals and template
 // text — and fails with the position where nesting passes max.
 func checkNesting(src string, max int) (line, col int, err error) {

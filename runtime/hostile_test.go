@@ -243,6 +243,12 @@ func TestHostileGoStack(t *testing.T) {
 		})
 	}
 
+	// The limit is configurable.
+	_, err := runtime.New("addEventListener('fetch', e => {});\nx = ((((((1))))))", runtime.Options{Logger: discard(), Limits: limits.Limits{MaxNesting: 5}})
+	require.ErrorIs(t, err, runtime.ErrSyntax)
+	_, err = runtime.New("addEventListener('fetch', e => {});\nx = (((((1)))))", runtime.Options{Logger: discard(), Limits: limits.Limits{MaxNesting: 5}})
+	require.NoError(t, err)
+
 	// yield* to a fresh generator of itself: goja's call stack stays flat
 	// while the Go stack grows by a dozen frames per level.
 	lim := limits.Limits{CPUTime: 2 * time.Second}

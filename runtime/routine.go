@@ -159,7 +159,7 @@ func New(source string, opts Options) (rt *Routine, err error) {
 	if len(source) > opts.Limits.CodeSize {
 		return nil, fmt.Errorf("%s: %w (%d bytes > %d)", opts.Filename, limits.ErrCodeSize, len(source), opts.Limits.CodeSize)
 	}
-	if line, col, err := checkNesting(source, MaxNesting); err != nil {
+	if line, col, err := checkNesting(source, opts.Limits.MaxNesting); err != nil {
 		return nil, &ScriptError{File: opts.Filename, Line: line, Column: col, Message: err.Error(), Err: ErrSyntax}
 	}
 	ast, err := parser.ParseFile(nil, opts.Filename, source, 0)

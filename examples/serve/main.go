@@ -54,6 +54,7 @@ func run(args []string) error {
 	codeSize := fs.Int("code-size", d.CodeSize, "largest script in bytes")
 	subreq := fs.Int("subrequests", d.Subrequests, "fetch() calls per request")
 	stack := fs.Int("max-call-stack", d.MaxCallStackSize, "JS call depth before a RangeError")
+	nesting := fs.Int("max-nesting", d.MaxNesting, "deepest bracket nesting a script's source may have")
 	conc := fs.Int("max-concurrent-per-isolate", d.MaxConcurrentPerIsolate, "requests in flight on one isolate before requests queue")
 	queue := fs.Int("max-queue", d.MaxQueue, "requests waiting for an isolate before clients get 503")
 	maxAlloc := fs.Int64("max-allocation", 0, "largest single allocation by one built-in call, in bytes (default memory/2)")
@@ -75,7 +76,7 @@ func run(args []string) error {
 		Name: *name, Isolates: *isolates, Logger: logger, Debug: *debug,
 		Limits: limits.Limits{
 			CPUTime: *cpu, InitCPUTime: *initCPU, WallTime: *wall, GatewayTimeout: *gateway,
-			Memory: *memory, CodeSize: *codeSize, Subrequests: *subreq, MaxCallStackSize: *stack,
+			Memory: *memory, CodeSize: *codeSize, Subrequests: *subreq, MaxCallStackSize: *stack, MaxNesting: *nesting,
 			MaxConcurrentPerIsolate: *conc, MaxQueue: *queue, MaxAllocation: *maxAlloc,
 		},
 		Hosts: splitList(*hosts),
