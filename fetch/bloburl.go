@@ -65,11 +65,11 @@ func (rs *realmState) installObjectURLs() {
 	store := &rs.st.blobs
 	weburl.AddStatic(r, "createObjectURL", 1, func(call goja.FunctionCall) goja.Value {
 		if len(call.Arguments) == 0 {
-			panic(typeError(r, "Failed to execute 'createObjectURL' on 'URL': 1 argument required, but only 0 present."))
+			panic(r.NewTypeError("Failed to execute 'createObjectURL' on 'URL': 1 argument required, but only 0 present."))
 		}
 		data, typ, ok := fileapi.BlobFrom(call.Arguments[0])
 		if !ok {
-			panic(typeError(r, "Failed to execute 'createObjectURL' on 'URL': parameter 1 is not of type 'Blob'."))
+			panic(r.NewTypeError("Failed to execute 'createObjectURL' on 'URL': parameter 1 is not of type 'Blob'."))
 		}
 		// A worker routine has no origin: its blob URLs serialize the
 		// opaque origin as "null".
@@ -87,7 +87,7 @@ func (rs *realmState) installObjectURLs() {
 	})
 	weburl.AddStatic(r, "revokeObjectURL", 1, func(call goja.FunctionCall) goja.Value {
 		if len(call.Arguments) == 0 {
-			panic(typeError(r, "Failed to execute 'revokeObjectURL' on 'URL': 1 argument required, but only 0 present."))
+			panic(r.NewTypeError("Failed to execute 'revokeObjectURL' on 'URL': 1 argument required, but only 0 present."))
 		}
 		// Only the exact URL revokes: not one with a fragment appended.
 		s := call.Arguments[0].String()
@@ -107,10 +107,10 @@ func (rs *realmState) resolveBlobURL(r *realm.Realm, method, href string, resolv
 	e, ok := rs.st.blobs.get(href)
 	switch {
 	case !ok:
-		_ = reject(typeError(r, "fetch failed: "+strconv.Quote(shorten(href))+" is not a blob: URL of this routine (made by URL.createObjectURL and not revoked)"))
+		_ = reject(r.NewTypeError("fetch failed: " + strconv.Quote(shorten(href)) + " is not a blob: URL of this routine (made by URL.createObjectURL and not revoked)"))
 		return
 	case method != http.MethodGet:
-		_ = reject(typeError(r, "fetch failed: a blob: URL can only be fetched with GET, not "+method))
+		_ = reject(r.NewTypeError("fetch failed: a blob: URL can only be fetched with GET, not " + method))
 		return
 	}
 	// Blob.type is "a parsable MIME type, or the empty string" (File API);

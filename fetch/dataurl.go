@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dop251/goja"
-
 	"github.com/workerhost/workerhost/internal/mimetype"
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi"
@@ -113,7 +111,7 @@ func unhex(c byte) byte {
 func resolveDataURL(r *realm.Realm, method, href string, resolve, reject func(any) error) {
 	d, ok := ProcessDataURL(href)
 	if !ok {
-		_ = reject(typeError(r, "fetch failed: "+strconv.Quote(shorten(href))+" is not a valid data: URL (it needs a comma, and base64 data must decode)"))
+		_ = reject(r.NewTypeError("fetch failed: " + strconv.Quote(shorten(href)) + " is not a valid data: URL (it needs a comma, and base64 data must decode)"))
 		return
 	}
 	var body webapi.Body
@@ -130,11 +128,4 @@ func shorten(s string) string {
 		return s[:100] + "..."
 	}
 	return s
-}
-
-// typeError makes a TypeError with msg as is. (goja's NewTypeError, which
-// realm.NewTypeError calls, takes a format string: a URL's % escapes in the
-// message would be garbled.)
-func typeError(r *realm.Realm, msg string) *goja.Object {
-	return r.VM().NewTypeError("%s", msg)
 }

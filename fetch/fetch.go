@@ -145,7 +145,7 @@ func (rs *realmState) fetch(call goja.FunctionCall) goja.Value {
 		}
 		re := refused(ReasonNoRequest, "", msg)
 		rs.st.refusal(r, Event{Routine: rs.st.cfg.RoutineName, RequestID: ctx.IDString()}, re)
-		panic(typeError(r, re.Msg))
+		panic(r.NewTypeError(re.Msg))
 	}
 	p, resolve, reject := vm.NewPromise()
 	if ex := vm.Try(func() { rs.start(ctx, call, resolve, reject) }); ex != nil {
@@ -253,7 +253,7 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 		method, fullURL, redirect = http.MethodGet, u, "follow"
 	} else {
 		if rs.requestCtor == nil {
-			panic(typeError(r, "fetch() is unavailable: the Request interface is not installed (install webapi before fetch)"))
+			panic(r.NewTypeError("fetch() is unavailable: the Request interface is not installed (install webapi before fetch)"))
 		}
 		input := fc.Argument(0)
 		args := fc.Arguments
@@ -266,7 +266,7 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 		}
 		var ok bool
 		if q, ok = webapi.RequestFrom(reqObj); !ok {
-			panic(typeError(r, "fetch(): the Request constructor did not return a Request"))
+			panic(r.NewTypeError("fetch(): the Request constructor did not return a Request"))
 		}
 		method, fullURL, redirect = q.Method, q.URL, q.Redirect
 
@@ -314,31 +314,31 @@ func (rs *realmState) start(ctx *realm.Context, fc goja.FunctionCall, resolve, r
 		scheme, _, _ := strings.Cut(href, ":")
 		re := refused(ReasonScheme, "", "Fetch API cannot load "+strconv.Quote(href)+": the "+scheme+": scheme is not supported (only http: and https: URLs can be fetched)")
 		st.refusal(r, ev, re)
-		panic(typeError(r, re.Msg))
+		panic(r.NewTypeError(re.Msg))
 	}
 	u, err := neturl.Parse(href)
 	if err != nil || u.Host == "" {
-		panic(typeError(r, "fetch failed: cannot send a request to "+strconv.Quote(href)+": the URL is not valid for HTTP"))
+		panic(r.NewTypeError("fetch failed: cannot send a request to " + strconv.Quote(href) + ": the URL is not valid for HTTP"))
 	}
 	if re := st.checkHops(u.Hostname(), rq.hops); re != nil {
 		st.refusal(r, ev, re)
-		panic(typeError(r, re.Msg))
+		panic(r.NewTypeError(re.Msg))
 	}
 	toOrigin, re := st.route(u.Hostname(), incoming)
 	if re != nil {
 		st.refusal(r, ev, re)
-		panic(typeError(r, re.Msg))
+		panic(r.NewTypeError(re.Msg))
 	}
 	if re := st.spend(rq); re != nil {
 		st.refusal(r, ev, re)
-		panic(typeError(r, re.Msg))
+		panic(r.NewTypeError(re.Msg))
 	}
 	var payload webapi.Payload
 	var h http.Header
 	if q != nil {
 		if payload, err = q.Body().TakePayload(r, ctx); err != nil {
 			rq.used.Add(-1) // nothing was sent
-			panic(typeError(r, "fetch(): cannot send the request body: "+err.Error()))
+			panic(r.NewTypeError("fetch(): cannot send the request body: " + err.Error()))
 		}
 		h = q.Headers(r).HTTPHeader()
 		cleanRequestHeader(h)
@@ -494,9 +494,9 @@ func (c *call) finish(resp *http.Response, finalURL string, redirected bool, err
 		switch {
 		case errors.As(err, &re):
 			c.rs.st.logRefusal(r, c.reqID, re)
-			_ = c.reject(typeError(r, re.Msg))
+			_ = c.reject(r.NewTypeError(re.Msg))
 		default:
-			_ = c.reject(typeError(r, "fetch failed: "+describeErr(err)))
+			_ = c.reject(r.NewTypeError("fetch failed: " + describeErr(err)))
 		}
 		return
 	}
