@@ -204,3 +204,14 @@ func TestRequestPriority(t *testing.T) {
 	require.Equal(t, "TypeError", e.Run(`new Request('http://x/', { priority: 'HIGH' })`).Name)
 	require.Equal(t, "GET", e.MustRun(`new Request(new Request('http://x/', { priority: 'low' })).clone().method`))
 }
+
+// A record conversion needing Reflect after script deleted it throws a
+// TypeError (it used to be a Go panic, retiring the isolate).
+func TestHeadersRecordWithoutReflect(t *testing.T) {
+	e := env(t)
+	require.Equal(t, "TypeError", e.MustRun(`(() => {
+		delete globalThis.Reflect;
+		try { new Headers(new Proxy({ a: '1' }, {})) } catch (err) { return err.name }
+		return 'no error';
+	})()`))
+}

@@ -454,15 +454,8 @@ var proxyType = reflect.TypeOf(goja.Proxy{})
 // convertRecord is the general record<ByteString, ByteString> conversion,
 // step by step through Reflect.
 func convertRecord(r *realm.Realm, o *goja.Object) []header {
-	st := headersKey.Get(r)
-	if st.ownKeys == nil {
-		// Looked up on first use: goja builds Reflect lazily, and most
-		// isolates never convert a Proxy or symbol-keyed record.
-		reflectObj := r.VM().Get("Reflect").(*goja.Object)
-		st.ownKeys, _ = goja.AssertFunction(reflectObj.Get("ownKeys"))
-		st.getOwnPropertyDescriptor, _ = goja.AssertFunction(reflectObj.Get("getOwnPropertyDescriptor"))
-	}
-	keysV, err := st.ownKeys(goja.Undefined(), o)
+	rf := r.Reflect()
+	keysV, err := rf.OwnKeys(goja.Undefined(), o)
 	if err != nil {
 		panic(err)
 	}
@@ -474,7 +467,7 @@ func convertRecord(r *realm.Realm, o *goja.Object) []header {
 	pairs := make([]header, 0, n)
 	for i := 0; i < n; i++ {
 		key := keys.Get(strconv.Itoa(i))
-		desc, err := st.getOwnPropertyDescriptor(goja.Undefined(), o, key)
+		desc, err := rf.GetOwnPropertyDescriptor(goja.Undefined(), o, key)
 		if err != nil {
 			panic(err)
 		}
@@ -540,9 +533,6 @@ type headersState struct {
 	class *realm.Class
 	// entries is Headers.prototype.entries (also its @@iterator).
 	entries *goja.Object
-	// Reflect.ownKeys and Reflect.getOwnPropertyDescriptor as they were at
-	// the first record conversion that needed them.
-	ownKeys, getOwnPropertyDescriptor goja.Callable
 }
 
 var headersKey = realm.NewKey[*headersState]()

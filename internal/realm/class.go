@@ -16,7 +16,7 @@ type Host struct {
 	keys  []string
 	// syms holds Symbol-keyed expandos (obj[sym] = v). goja's dynamic
 	// objects have no own Symbol properties: the class prototype's Proxy
-	// (see symbolTraps) stores and finds them here.
+	// (see newSymbolTraps) stores and finds them here.
 	syms  map[*goja.Symbol]goja.Value
 	owner *Context
 	bound bool
@@ -131,7 +131,7 @@ type ClassOption int
 
 // SymbolExpandos lets instances hold Symbol-keyed properties set by script
 // (obj[Symbol.iterator] = f), which goja's DynamicObjects refuse. The
-// interface prototype becomes a Proxy (see symbolTraps) and every property
+// interface prototype becomes a Proxy (see newSymbolTraps) and every property
 // lookup that reaches it costs more (about 10% of the W1 handler when all
 // classes had it), so only interfaces whose instances script customises
 // this way in practice use it: the iterables that WebIDL sequence/record
@@ -361,63 +361,44 @@ func ThisBound[T HostObject](r *Realm, call goja.FunctionCall, iface string) T {
 // Object.getOwnPropertySymbols and delete do not see them) and
 // Object.defineProperty(obj, sym, ...) still throws.
 
-type symbolTraps struct {
-	cfg                                 *goja.ProxyTrapConfig
-	reflectGet, reflectSet, reflectDesc goja.Callable
-}
-
-var symbolTrapsKey = NewKey[*symbolTraps]()
+var symbolTrapsKey = NewKey[*goja.ProxyTrapConfig]()
 
 func (r *Realm) prototypeProxy(target *goja.Object) *goja.Object {
-	st := symbolTrapsKey.Get(r)
-	if st == nil {
-		st = r.newSymbolTraps()
-		symbolTrapsKey.Set(r, st)
+	traps := symbolTrapsKey.Get(r)
+	if traps == nil {
+		traps = r.newSymbolTraps()
+		symbolTrapsKey.Set(r, traps)
 	}
-	return r.vm.ToValue(r.vm.NewProxy(target, st.cfg)).(*goja.Object)
+	return r.vm.ToValue(r.vm.NewProxy(target, traps)).(*goja.Object)
 }
 
-func (r *Realm) newSymbolTraps() *symbolTraps {
-	st := &symbolTraps{}
-	// The Reflect functions are looked up on first use, not at install
-	// (every isolate's cold start): goja builds its Reflect object lazily,
-	// and most isolates never store a Symbol on a host object.
-	call := func(which func() goja.Callable, args ...goja.Value) goja.Value {
-		if st.reflectGet == nil {
-			refl, _ := r.vm.Get("Reflect").(*goja.Object)
-			if refl == nil {
-				panic(r.NewTypeError("Reflect is not available"))
-			}
-			st.reflectGet, _ = goja.AssertFunction(refl.Get("get"))
-			st.reflectSet, _ = goja.AssertFunction(refl.Get("set"))
-			st.reflectDesc, _ = goja.AssertFunction(refl.Get("getOwnPropertyDescriptor"))
-		}
-		fn := which()
+func (r *Realm) newSymbolTraps() *goja.ProxyTrapConfig {
+	call := func(fn goja.Callable, args ...goja.Value) goja.Value {
 		v, err := fn(goja.Undefined(), args...)
 		if err != nil {
 			panic(err)
 		}
 		return v
 	}
-	st.cfg = &goja.ProxyTrapConfig{
+	return &goja.ProxyTrapConfig{
 		GetSym: func(target *goja.Object, sym *goja.Symbol, receiver goja.Value) goja.Value {
 			if h := hostOf(receiver); h != nil {
 				if v, ok := h.syms[sym]; ok {
 					return v
 				}
 			}
-			return call(func() goja.Callable { return st.reflectGet }, target, sym, receiver)
+			return call(r.Reflect().Get, target, sym, receiver)
 		},
 		SetSym: func(target *goja.Object, sym *goja.Symbol, value goja.Value, receiver goja.Value) bool {
 			h := hostOf(receiver)
 			if h == nil {
-				return call(func() goja.Callable { return st.reflectSet }, target, sym, value, receiver).ToBoolean()
+				return call(r.Reflect().Set, target, sym, value, receiver).ToBoolean()
 			}
 			if _, own := h.syms[sym]; !own {
 				// OrdinarySet: the first property found along the chain
 				// decides.
 				for o := target; o != nil; o = o.Prototype() {
-					d, ok := call(func() goja.Callable { return st.reflectDesc }, o, sym).(*goja.Object)
+					d, ok := call(r.Reflect().GetOwnPropertyDescriptor, o, sym).(*goja.Object)
 					if !ok {
 						continue
 					}
@@ -448,7 +429,6 @@ func (r *Realm) newSymbolTraps() *symbolTraps {
 			return true
 		},
 	}
-	return st
 }
 
 // hostOf returns the Host of a host object, or nil.

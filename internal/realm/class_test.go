@@ -41,3 +41,16 @@ func TestHostObjectSymbolExpandos(t *testing.T) {
 	_, err = vm.RunString(`'use strict'; new Thing()[Symbol.toStringTag] = 'x'`)
 	require.Error(t, err)
 }
+
+func TestReflectRemovedIsATypeError(t *testing.T) {
+	r := New(Options{})
+	var c *Class
+	c = r.NewClass("Thing", 0, func(call goja.ConstructorCall) *goja.Object {
+		return c.WrapFor(call, &thing{})
+	}, nil, SymbolExpandos)
+	c.Global()
+	v, err := r.VM().RunString(`delete globalThis.Reflect;
+		let r; try { Thing.prototype[Symbol('x')] } catch (e) { r = e.name } r`)
+	require.NoError(t, err)
+	require.Equal(t, "TypeError", v.String())
+}

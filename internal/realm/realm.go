@@ -277,3 +277,34 @@ func PanicError(p any) error {
 	}
 	return &panicError{err: fmt.Errorf("%v", p), stack: stack()}
 }
+
+// Reflect holds the realm's Reflect functions that host code calls to run
+// an ECMAScript operation step by step (WebIDL record conversion, Proxy
+// traps).
+type Reflect struct {
+	Get, Set, OwnKeys, GetOwnPropertyDescriptor goja.Callable
+}
+
+var reflectKey = NewKey[*Reflect]()
+
+// Reflect returns the Reflect functions, looked up on first use rather than
+// at install: goja builds its Reflect object lazily, and most isolates never
+// need it. If script has removed or replaced them by then, it throws a
+// TypeError (never a Go panic).
+func (r *Realm) Reflect() *Reflect {
+	if rf := reflectKey.Get(r); rf != nil {
+		return rf
+	}
+	rf := &Reflect{}
+	if o, ok := r.vm.Get("Reflect").(*goja.Object); ok {
+		rf.Get, _ = goja.AssertFunction(o.Get("get"))
+		rf.Set, _ = goja.AssertFunction(o.Get("set"))
+		rf.OwnKeys, _ = goja.AssertFunction(o.Get("ownKeys"))
+		rf.GetOwnPropertyDescriptor, _ = goja.AssertFunction(o.Get("getOwnPropertyDescriptor"))
+	}
+	if rf.Get == nil || rf.Set == nil || rf.OwnKeys == nil || rf.GetOwnPropertyDescriptor == nil {
+		panic(r.NewTypeError("Reflect is not available (it was removed or replaced)"))
+	}
+	reflectKey.Set(r, rf)
+	return rf
+}
