@@ -299,20 +299,28 @@ func trickle(_ *server, w http.ResponseWriter, r *http.Request) {
 	if !q.has("notype") {
 		w.Header().Set("Content-type", "text/plain")
 	}
+	trickleBody(w, r, "TEST_TRICKLE\n", count, delay)
+}
+
+// trickleBody sends the 200 header, then count copies of chunk, each
+// flushed, with delay after the header and after each chunk. It reports
+// whether all were sent (false: the client went away).
+func trickleBody(w http.ResponseWriter, r *http.Request, chunk string, count int, delay time.Duration) bool {
 	w.WriteHeader(200)
 	flush(w)
 	if !sleep(r, delay) {
-		return
+		return false
 	}
 	for i := 0; i < count; i++ {
-		if _, err := io.WriteString(w, "TEST_TRICKLE\n"); err != nil {
-			return
+		if _, err := io.WriteString(w, chunk); err != nil {
+			return false
 		}
 		flush(w)
 		if !sleep(r, delay) {
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // fetch/api/resources/bad-chunk-encoding.py: count chunks "TEST_CHUNK",
@@ -333,21 +341,9 @@ func badChunkEncoding(_ *server, w http.ResponseWriter, r *http.Request) {
 	if !sleep(r, delay) {
 		return
 	}
-	w.WriteHeader(200)
-	flush(w)
-	if !sleep(r, delay) {
-		return
+	if trickleBody(w, r, "TEST_CHUNK", count, delay) {
+		panic(wireError("malformed chunked encoding"))
 	}
-	for i := 0; i < count; i++ {
-		if _, err := io.WriteString(w, "TEST_CHUNK"); err != nil {
-			return
-		}
-		flush(w)
-		if !sleep(r, delay) {
-			return
-		}
-	}
-	panic(wireError("malformed chunked encoding"))
 }
 
 func flush(w http.ResponseWriter) {
