@@ -690,53 +690,44 @@ func (p *printer) mapOrSet(o *goja.Object, depth int, isMap bool, name string) {
 			name = "Set"
 		}
 	}
+	// A Map exports as its [key, value] entries, a Set as its values.
+	var n int
+	var item func(i int)
+	var ok bool
 	if isMap {
 		var entries [][2]goja.Value
-		if !p.try(func() { _ = p.vm.ExportTo(o, &entries) }) {
-			p.WriteString(name + " { [entries threw] }")
-			return
-		}
-		p.WriteString(name + "(" + strconv.Itoa(len(entries)) + ") ")
-		if len(entries) == 0 {
-			p.WriteString("{}")
-			return
-		}
-		p.WriteString("{ ")
-		for i, e := range entries {
-			if i == maxItems {
-				p.WriteString(", ... " + strconv.Itoa(len(entries)-maxItems) + " more items")
-				break
-			}
-			if i > 0 {
-				p.WriteString(", ")
-			}
-			p.inspect(e[0], depth+1)
+		ok = p.try(func() { _ = p.vm.ExportTo(o, &entries) })
+		n = len(entries)
+		item = func(i int) {
+			p.inspect(entries[i][0], depth+1)
 			p.WriteString(" => ")
-			p.inspect(e[1], depth+1)
+			p.inspect(entries[i][1], depth+1)
 		}
-		p.WriteString(" }")
-		return
+	} else {
+		var values []goja.Value
+		ok = p.try(func() { _ = p.vm.ExportTo(o, &values) })
+		n = len(values)
+		item = func(i int) { p.inspect(values[i], depth+1) }
 	}
-	var items []goja.Value
-	if !p.try(func() { _ = p.vm.ExportTo(o, &items) }) {
+	if !ok {
 		p.WriteString(name + " { [entries threw] }")
 		return
 	}
-	p.WriteString(name + "(" + strconv.Itoa(len(items)) + ") ")
-	if len(items) == 0 {
+	p.WriteString(name + "(" + strconv.Itoa(n) + ") ")
+	if n == 0 {
 		p.WriteString("{}")
 		return
 	}
 	p.WriteString("{ ")
-	for i, v := range items {
+	for i := 0; i < n; i++ {
 		if i == maxItems {
-			p.WriteString(", ... " + strconv.Itoa(len(items)-maxItems) + " more items")
+			p.WriteString(", ... " + strconv.Itoa(n-maxItems) + " more items")
 			break
 		}
 		if i > 0 {
 			p.WriteString(", ")
 		}
-		p.inspect(v, depth+1)
+		item(i)
 	}
 	p.WriteString(" }")
 }
