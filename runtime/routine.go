@@ -162,7 +162,7 @@ func New(source string, opts Options) (rt *Routine, err error) {
 	if line, col, err := checkNesting(source, opts.Limits.MaxNesting); err != nil {
 		return nil, &ScriptError{File: opts.Filename, Line: line, Column: col, Message: err.Error(), Err: ErrSyntax}
 	}
-	ast, err := parser.ParseFile(nil, opts.Filename, source, 0)
+	ast, err := realm.ParseScript(opts.Filename, source) // lowers for await and async generators
 	if err != nil {
 		return nil, compileError(opts.Filename, err)
 	}

@@ -605,3 +605,34 @@ func TestDescheduledTaskIsNotCPUTime(t *testing.T) {
 	require.Equal(t, "slept", res.Text)
 	require.NotContains(t, logs.String(), "retiring isolate")
 }
+
+// Async iteration, which goja lacks, works in routines (internal/realm
+// lowers it): for await over the request body, and an async generator
+// feeding ReadableStream.from for the response.
+func TestAsyncIterationInRoutines(t *testing.T) {
+	w := load(t, `
+		async function* upper(body) {
+			const dec = new TextDecoder();
+			let n = 0;
+			for await (const chunk of body) {
+				n += chunk.byteLength;
+				yield new TextEncoder().encode(dec.decode(chunk, { stream: true }).toUpperCase());
+			}
+			yield new TextEncoder().encode(' (' + n + ' bytes)');
+		}
+		addEventListener('fetch', (event) => {
+			event.respondWith(new Response(ReadableStream.from(upper(event.request.body))));
+		});`, runtime.Options{})
+	body := strings.Repeat("abc", 50000)
+	req := httptest.NewRequest("POST", "/", io.NopCloser(strings.NewReader(body)))
+	req.ContentLength = -1
+	res := w.Do(req)
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, strings.ToUpper(body)+" (150000 bytes)", res.Text)
+
+	_, err := runtime.New("addEventListener('fetch', e => {});\nfunction f() { for await (const x of []) ; }", runtime.Options{})
+	var se *runtime.ScriptError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, 2, se.Line)
+	require.Contains(t, se.Message, "for await is only valid in async functions")
+}

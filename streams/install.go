@@ -229,6 +229,7 @@ func (st *state) natives() *goja.Object {
 	set := func(name string, fn func(goja.FunctionCall) goja.Value) {
 		_ = n.Set(name, fn)
 	}
+	_ = n.Set("AsyncIteratorPrototype", r.AsyncIteratorPrototype())
 	set("isDetached", func(call goja.FunctionCall) goja.Value {
 		ab, ok := arrayBuffer(call.Argument(0))
 		return vm.ToValue(ok && ab.Detached())

@@ -380,11 +380,8 @@ function toPipeOptions(options) {
 
 // ---- async iteration
 
-const AsyncIteratorPrototype = {};
-ObjectDefineProperty(AsyncIteratorPrototype, SymbolAsyncIterator, {
-  value: { [SymbolAsyncIterator]() { return this; } }[SymbolAsyncIterator],
-  writable: true, enumerable: false, configurable: true,
-});
+// %AsyncIteratorPrototype%, shared with async generators (internal/realm).
+const AsyncIteratorPrototype = N.AsyncIteratorPrototype;
 const END_OF_ITERATION = {};
 
 class RIterator {

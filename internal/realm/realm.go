@@ -89,6 +89,7 @@ func New(opts Options) *Realm {
 		n = DefaultMaxCallStackSize
 	}
 	r.installStackGuard(n)
+	r.installAsyncIteration()
 	r.bufferCtors() // capture the original constructors before any guard wraps them
 	vm.SetAsyncContextTracker(tracker{r})
 	vm.SetPromiseRejectionTracker(r.trackRejection)

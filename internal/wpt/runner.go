@@ -363,7 +363,7 @@ func setupScope(r *realm.Realm, root string, u *url.URL, st *fileState) error {
 			if err != nil {
 				panic(r.NewError("NetworkError", "importScripts: cannot load "+ref.String()))
 			}
-			if _, err := vm.RunScript("/"+rel, string(src)); err != nil {
+			if _, err := runScript(vm, "/"+rel, string(src)); err != nil {
 				var ex *goja.Exception
 				if errors.As(err, &ex) {
 					panic(ex)
@@ -450,7 +450,7 @@ func runScripts(r *realm.Realm, root string, t Test, st *fileState) {
 		if patch, ok := patches[rel]; ok {
 			text = patch(text)
 		}
-		_, err = vm.RunScript("/"+rel, text)
+		_, err = runScript(vm, "/"+rel, text)
 		return err
 	}
 	fail := func(what string, err error) {
@@ -664,4 +664,19 @@ func (l *logSink) snapshot() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]string(nil), l.lines...)
+}
+
+// runScript runs a test's script as the runtime runs a routine: async
+// iteration syntax lowered, recursion instrumented.
+func runScript(vm *goja.Runtime, name, src string) (goja.Value, error) {
+	prog, err := realm.ParseScript(name, src)
+	if err != nil {
+		return nil, err
+	}
+	realm.InstrumentStackChecks(prog)
+	p, err := goja.CompileAST(prog, false)
+	if err != nil {
+		return nil, err
+	}
+	return vm.RunProgram(p)
 }

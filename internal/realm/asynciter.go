@@ -1,0 +1,658 @@
+package realm
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/ast"
+	"github.com/dop251/goja/file"
+	"github.com/dop251/goja/parser"
+	"github.com/dop251/goja/token"
+	"github.com/dop251/goja/unistring"
+)
+
+// Async iteration syntax.
+//
+// goja runs async functions and generators but has no async iteration:
+// its parser rejects `for await (… of …)` and `async *m() {}` in object
+// literals, and its compiler refuses async generator functions. Scripts
+// written for workerd use both (for await over a request body, async
+// generators feeding ReadableStream.from), so ParseScript lowers them to
+// code goja runs, the way transpilers do:
+//
+//   - `for await (HEAD of SRC) BODY` becomes a plain loop that awaits the
+//     async iterator's next() and closes the iterator (awaiting return())
+//     on break, return or throw, with the spec's GetIterator(async)
+//     semantics, including the async-from-sync iterator for sync iterables.
+//   - an async generator function becomes a plain function that returns an
+//     async generator object driving a sync generator: inside it `await x`
+//     is `yield` of an await request to the driver, `yield* x` a delegation
+//     request and `return x` awaits x first; the driver (asynciter.js) keeps
+//     the spec's request queue, awaits yielded values and forwards
+//     next/throw/return to a delegate.
+//
+// The lowering edits the source text at positions taken from goja's AST and
+// parses the result again; it keeps every line break, so line numbers in
+// errors and stack traces stay right (columns on a rewritten line shift).
+// Sources that use neither feature are parsed once and not touched. The
+// helpers are reached through a hidden global whose name is not an
+// identifier (the rewritten code names it through a placeholder identifier
+// that is renamed in the final AST), so scripts cannot see or replace them.
+//
+// Known differences from native async generators: the function is
+// constructible and its prototype chain is that of a plain function;
+// `super` and `new.target` cannot be used inside an async generator method
+// (goja reports a SyntaxError); Function.prototype.toString shows the
+// lowered text.
+
+//go:embed asynciter.js
+var asyncIterSource string
+
+// asyncHelpersName is the hidden global holding the helpers.
+const asyncHelpersName = "workerhost async"
+
+var asyncIterProgram = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("workerhost:asynciter.js", asyncIterSource, true)
+})
+
+// installAsyncIteration defines Symbol.asyncIterator (goja lacks the
+// well-known symbol) and the hidden, lazily built helpers global.
+func (r *Realm) installAsyncIteration() {
+	vm := r.vm
+	if sym, ok := vm.GlobalObject().Get("Symbol").(*goja.Object); ok && sym.Get("asyncIterator") == nil {
+		_ = sym.DefineDataProperty("asyncIterator", goja.NewSymbol("Symbol.asyncIterator"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	}
+	var helpers goja.Value
+	get := func(goja.FunctionCall) goja.Value {
+		if helpers == nil {
+			prog, err := asyncIterProgram()
+			if err != nil {
+				panic(vm.NewGoError(err))
+			}
+			v, err := vm.RunProgram(prog)
+			if err != nil {
+				panic(err)
+			}
+			helpers = v
+		}
+		return helpers
+	}
+	_ = vm.GlobalObject().DefineAccessorProperty(asyncHelpersName, vm.ToValue(get), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
+}
+
+// ParseScript parses a classic script like parser.ParseFile, lowering the
+// async iteration syntax goja lacks (see above). Errors are
+// parser.ErrorList values with positions in src.
+func ParseScript(name, src string) (*ast.Program, error) {
+	prog, text, marks, err := parseBlanking(name, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(marks.forAwait) == 0 && !hasAsyncGenerator(prog, marks) {
+		return prog, nil
+	}
+	l := &lowering{name: name, src: text, marks: marks, helpers: placeholder(src)}
+	if len(marks.forAwait) > 0 {
+		if err := l.lowerForAwait(prog); err != nil {
+			return nil, err
+		}
+		if prog, err = l.reparse(); err != nil {
+			return nil, err
+		}
+	}
+	if hasAsyncGenerator(prog, marks) {
+		if err := l.lowerAsyncGenerators(prog); err != nil {
+			return nil, err
+		}
+		if prog, err = l.reparse(); err != nil {
+			return nil, err
+		}
+	}
+	renameIdentifier(reflect.ValueOf(prog), unistring.String(l.helpers), unistring.String(asyncHelpersName))
+	return prog, nil
+}
+
+// marks are the positions (byte offsets) parseBlanking blanked out.
+type marks struct {
+	forAwait map[int]bool // offset of `for` whose `await` was blanked
+	asyncGen map[int]bool // offset of `*` of an object-literal async generator method
+}
+
+// parseBlanking parses src; where goja's parser stops at the `await` of
+// `for await` or at the `*` of an object-literal `async *method`, it
+// replaces the unsupported keyword with spaces, remembers the place and
+// parses again. Any other error is returned as is.
+func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
+	m := marks{forAwait: map[int]bool{}, asyncGen: map[int]bool{}}
+	text := src
+	var f *file.File
+	for tries := 0; ; tries++ {
+		prog, err := parser.ParseFile(nil, name, text, 0)
+		if err == nil {
+			return prog, text, m, nil
+		}
+		var el parser.ErrorList
+		if !errors.As(err, &el) || len(el) == 0 || tries > 10000 {
+			return nil, "", m, err
+		}
+		if f == nil {
+			f = file.NewFile(name, src, 1)
+		}
+		off, ok := offsetOf(f, text, el[0].Position)
+		if !ok {
+			return nil, "", m, err
+		}
+		switch {
+		case strings.HasPrefix(text[off:], "await") && !identPart(text, off+5):
+			// for await: the token before must be `for`.
+			p := skipSpaceBack(text, off)
+			if p < 3 || text[p-3:p] != "for" || identPart(text, p-4) {
+				return nil, "", m, err
+			}
+			m.forAwait[p-3] = true
+			text = text[:off] + "     " + text[off+5:]
+		case strings.HasPrefix(text[off:], "*") || strings.Contains(el[0].Message, "token *") && strings.HasSuffix(text[:skipSpaceBack(text, off)], "*"):
+			// (goja reports the error at the `*` or at the token after it)
+			if text[off] != '*' {
+				off = skipSpaceBack(text, off) - 1
+			}
+			p := skipSpaceBack(text, off)
+			if p < 5 || text[p-5:p] != "async" || identPart(text, p-6) {
+				return nil, "", m, err
+			}
+			m.asyncGen[off] = true
+			text = text[:p-5] + "     " + text[p:]
+		default:
+			return nil, "", m, err
+		}
+	}
+}
+
+func offsetOf(f *file.File, text string, pos file.Position) (int, bool) {
+	if pos.Line < 1 || pos.Column < 1 {
+		return 0, false
+	}
+	// Find the line start: positions are byte columns.
+	line, start := 1, 0
+	for line < pos.Line {
+		i := strings.IndexByte(text[start:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		start += i + 1
+		line++
+	}
+	off := start + pos.Column - 1
+	if off >= len(text) || f.Position(off) != pos {
+		return 0, false
+	}
+	return off, true
+}
+
+func identPart(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// skipSpaceBack returns the offset just after the last non-space byte
+// before off (comments are not skipped).
+func skipSpaceBack(s string, off int) int {
+	for off > 0 && isSpace(s[off-1]) {
+		off--
+	}
+	return off
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// skipSpace returns the offset of the first byte at or after off that is
+// neither white space nor inside a comment.
+func skipSpace(s string, off int) int {
+	for off < len(s) {
+		switch {
+		case isSpace(s[off]):
+			off++
+		case strings.HasPrefix(s[off:], "//"):
+			i := strings.IndexByte(s[off:], '\n')
+			if i < 0 {
+				return len(s)
+			}
+			off += i
+		case strings.HasPrefix(s[off:], "/*"):
+			i := strings.Index(s[off+2:], "*/")
+			if i < 0 {
+				return len(s)
+			}
+			off += i + 4
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// placeholder returns an identifier that does not occur in src.
+func placeholder(src string) string {
+	for i := 0; ; i++ {
+		p := "__wh" + strconv.Itoa(i) + "_"
+		if !strings.Contains(src, p) {
+			return p
+		}
+	}
+}
+
+// hasAsyncGenerator reports whether prog defines an async generator.
+func hasAsyncGenerator(prog *ast.Program, m marks) bool {
+	found := false
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
+		if fl, ok := n.(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func isAsyncGenerator(fl *ast.FunctionLiteral, m marks) bool {
+	return fl.Generator && (fl.Async || m.asyncGen[int(fl.Function)-1])
+}
+
+// inspect calls f for every node under v in source order, with the stack
+// of its ancestors; f returns false to skip the node's children. The
+// declaration lists goja keeps beside the statements are not visited
+// (they share nodes with them).
+func inspect(v reflect.Value, stack []ast.Node, f func(ast.Node, []ast.Node) bool) {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		if v.Kind() == reflect.Pointer {
+			if n, ok := v.Interface().(ast.Node); ok {
+				if !f(n, stack) {
+					return
+				}
+				stack = append(stack, n)
+			}
+		}
+		inspect(v.Elem(), stack, f)
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			inspect(v.Index(i), stack, f)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for _, i := range nodeFields(t) {
+			if t.Field(i).Name == "DeclarationList" {
+				continue
+			}
+			inspect(v.Field(i), stack, f)
+		}
+	}
+}
+
+func renameIdentifier(v reflect.Value, from, to unistring.String) {
+	inspect(v, nil, func(n ast.Node, _ []ast.Node) bool {
+		if id, ok := n.(*ast.Identifier); ok && id.Name == from {
+			id.Name = to
+		}
+		return true
+	})
+}
+
+// enclosingFunction returns the innermost function of stack, or nil at the
+// top level.
+func enclosingFunction(stack []ast.Node) ast.Node {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FunctionLiteral, *ast.ArrowFunctionLiteral:
+			return n
+		case *ast.ClassStaticBlock, *ast.FieldDefinition:
+			return n
+		}
+	}
+	return nil
+}
+
+// edit replaces src[at:at+del] with ins. depth orders insertions at one
+// offset: deeper nodes' text goes first (closers of inner constructs come
+// before closers of outer ones).
+type edit struct {
+	at, del int
+	ins     string
+	depth   int
+}
+
+type lowering struct {
+	name    string
+	src     string
+	marks   marks
+	helpers string // placeholder identifier for the helpers object
+	edits   []edit
+}
+
+func (l *lowering) add(at, del int, ins string, depth int) {
+	l.edits = append(l.edits, edit{at, del, ins, depth})
+}
+
+// blank replaces src[at:at+n] with spaces.
+func (l *lowering) blank(at, n, depth int) {
+	l.add(at, n, strings.Repeat(" ", n), depth)
+}
+
+func (l *lowering) errorAt(off int, format string, a ...any) error {
+	f := file.NewFile(l.name, l.src, 1)
+	return parser.ErrorList{&parser.Error{Position: f.Position(off), Message: fmt.Sprintf(format, a...)}}
+}
+
+// reparse applies the edits and parses the result.
+func (l *lowering) reparse() (*ast.Program, error) {
+	sort.SliceStable(l.edits, func(i, j int) bool {
+		a, b := l.edits[i], l.edits[j]
+		if a.at != b.at {
+			return a.at < b.at
+		}
+		if (a.del == 0) != (b.del == 0) {
+			return a.del == 0
+		}
+		return a.depth > b.depth
+	})
+	var sb strings.Builder
+	pos := 0
+	for _, e := range l.edits {
+		if e.at < pos {
+			return nil, l.errorAt(e.at, "internal error lowering async iteration (overlapping edits)")
+		}
+		sb.WriteString(l.src[pos:e.at])
+		sb.WriteString(e.ins)
+		pos = e.at + e.del
+	}
+	sb.WriteString(l.src[pos:])
+	l.src, l.edits = sb.String(), nil
+	prog, err := parser.ParseFile(nil, l.name, l.src, 0)
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// lowerForAwait rewrites each marked for-await statement (see the package
+// comment above). With P the placeholder prefix:
+//
+//	L: for await (HEAD of SRC) BODY
+//
+// becomes, on the same lines,
+//
+//	{const Pi=P.iter(SRC);let Pr,Pd=false;try{L: for(;;){Pd=true;
+//	Pr=P.step(await P.next(Pi));if(Pr.done)break;Pd=false;HEAD=Pr.value;
+//	BODY}}catch(Pe){…close quietly, rethrow…}finally{…close…}}
+//
+// Pd is true when the iterator must not be closed (it finished or threw).
+func (l *lowering) lowerForAwait(prog *ast.Program) error {
+	var err error
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, stack []ast.Node) bool {
+		fo, ok := n.(*ast.ForOfStatement)
+		if err != nil || !ok || !l.marks.forAwait[int(fo.For)-1] {
+			return err == nil
+		}
+		err = l.forAwait(fo, stack)
+		return err == nil
+	})
+	return err
+}
+
+func (l *lowering) forAwait(fo *ast.ForOfStatement, stack []ast.Node) error {
+	s := l.src
+	forAt := int(fo.For) - 1
+	switch fn := enclosingFunction(stack).(type) {
+	case *ast.FunctionLiteral:
+		if fn.Async {
+			break
+		}
+		return l.errorAt(forAt, "for await is only valid in async functions and async generators")
+	case *ast.ArrowFunctionLiteral:
+		if fn.Async {
+			break
+		}
+		return l.errorAt(forAt, "for await is only valid in async functions and async generators")
+	default:
+		return l.errorAt(forAt, "for await is only valid in async functions and async generators")
+	}
+	depth := len(stack)
+	// Labels directly on the loop move onto the inner for(;;).
+	labels := ""
+	for i := len(stack) - 1; i >= 0; i-- {
+		ls, ok := stack[i].(*ast.LabelledStatement)
+		if !ok || (i+1 < len(stack) && stack[i+1] != ls.Statement) || (i+1 == len(stack) && ls.Statement != fo) {
+			break
+		}
+		from, to := int(ls.Label.Idx)-1, int(ls.Colon)
+		labels = string(ls.Label.Name) + ":" + labels
+		l.blank(from, to-from, depth)
+	}
+	open := skipSpace(s, forAt+3)
+	if open >= len(s) || s[open] != '(' {
+		return l.errorAt(forAt, "unsupported for await statement (comment inside its head?)")
+	}
+	// `of` ends just before the source expression (and any parentheses around it).
+	src := int(fo.Source.Idx0()) - 1
+	p := src
+	for p > open && (isSpace(s[p-1]) || s[p-1] == '(') {
+		p--
+	}
+	if p < open+3 || s[p-2:p] != "of" || identPart(s, p-3) {
+		return l.errorAt(forAt, "unsupported for await statement (comment inside its head?)")
+	}
+	head := strings.TrimSpace(s[open+1 : p-2])
+	// The head's `)` is the last one before the body.
+	body := int(fo.Body.Idx0()) - 1
+	q := body
+	for q > p && (isSpace(s[q-1]) || s[q-1] == '(') {
+		q--
+	}
+	if q <= p || s[q-1] != ')' {
+		return l.errorAt(forAt, "unsupported for await statement (comment after its head?)")
+	}
+	closeParen := q - 1
+	P := l.helpers
+	assign := head + "=" + P + "r.value;"
+	if _, isExpr := fo.Into.(*ast.ForIntoExpression); isExpr {
+		assign = "(" + head + "=" + P + "r.value);"
+	}
+	l.add(forAt, p-forAt, "{const "+P+"i="+P+".iter(", depth)
+	// Parentheses around SRC stay: their closers come before the head's `)`.
+	l.add(closeParen, 1, ");let "+P+"r,"+P+"d=false;try{"+labels+"for(;;){"+P+"d=true;"+P+"r="+P+".step(await "+P+".next("+P+"i));if("+P+"r.done)break;"+P+"d=false;"+assign, depth)
+	end := statementEnd(s, int(fo.Body.Idx1())-1)
+	l.add(end, 0, ";}}catch("+P+"e){if(!"+P+"d){"+P+"d=true;try{const "+P+"c="+P+".ret("+P+"i);if("+P+"c)await "+P+"c[0]}catch("+P+"x){}}throw "+P+"e}finally{if(!"+P+"d){const "+P+"c="+P+".ret("+P+"i);if("+P+"c)"+P+".obj(await "+P+"c[0])}}}", depth)
+	return nil
+}
+
+// statementEnd returns where a statement whose AST ends at off really ends:
+// goja's end offsets leave out closing parentheses of parenthesised
+// expressions and the optional semicolon.
+func statementEnd(s string, off int) int {
+	end := off
+	for p := off; ; {
+		p = skipSpace(s, p)
+		if p >= len(s) {
+			return end
+		}
+		switch s[p] {
+		case ')':
+			p++
+			end = p
+		case ';':
+			return p + 1
+		default:
+			return end
+		}
+	}
+}
+
+// lowerAsyncGenerators rewrites each async generator function:
+//
+//	async function* f(PARAMS) { BODY }
+//
+// becomes
+//
+//	function f(PARAMS) {return P.gen(this,arguments,function*(){ BODY })}
+//
+// and, in BODY's own scope, `await x` → `(yield P.aw(x))`,
+// `yield* x` → `(yield P.dg(x))`, `return x` → `return (yield P.aw(x))`.
+func (l *lowering) lowerAsyncGenerators(prog *ast.Program) error {
+	var err error
+	P := l.helpers
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, stack []ast.Node) bool {
+		if err != nil {
+			return false
+		}
+		depth := len(stack)
+		switch n := n.(type) {
+		case *ast.FunctionLiteral:
+			if isAsyncGenerator(n, l.marks) {
+				err = l.asyncGenerator(n, stack)
+			}
+		case *ast.AwaitExpression:
+			if l.inAsyncGenerator(stack) {
+				l.add(int(n.Await)-1, 5, "(yield "+P+".aw(", depth)
+				l.add(int(n.Argument.Idx1())-1, 0, "))", depth)
+			}
+		case *ast.YieldExpression:
+			if n.Delegate && l.inAsyncGenerator(stack) {
+				at := int(n.Yield) - 1
+				star := skipSpace(l.src, at+5)
+				if star >= len(l.src) || l.src[star] != '*' {
+					err = l.errorAt(at, "unsupported yield* expression (comment inside it?)")
+					return false
+				}
+				l.add(at, star+1-at, "(yield "+P+".dg(", depth)
+				l.add(int(n.Argument.Idx1())-1, 0, "))", depth)
+			}
+		case *ast.ReturnStatement:
+			if n.Argument != nil && l.inAsyncGenerator(stack) {
+				l.add(int(n.Return)-1+6, 0, " (yield "+P+".aw(", depth)
+				l.add(int(n.Argument.Idx1())-1, 0, "))", depth)
+			}
+		}
+		return err == nil
+	})
+	return err
+}
+
+func (l *lowering) inAsyncGenerator(stack []ast.Node) bool {
+	fl, ok := enclosingFunction(stack).(*ast.FunctionLiteral)
+	return ok && isAsyncGenerator(fl, l.marks)
+}
+
+func (l *lowering) asyncGenerator(fl *ast.FunctionLiteral, stack []ast.Node) error {
+	s, depth, P := l.src, len(stack), l.helpers
+	at := int(fl.Function) - 1
+	end := int(fl.Body.RightBrace)
+	// The function gets the prototype chain of an async generator function
+	// from P.fn: declarations right after they are defined, expressions by
+	// wrapping them. (Methods keep that of a plain method.)
+	var parent ast.Node
+	if len(stack) > 0 {
+		parent = stack[len(stack)-1]
+	}
+	switch p := parent.(type) {
+	case *ast.FunctionDeclaration:
+		l.add(end, 0, ";"+P+".fn("+string(fl.Name.Name)+");", depth)
+	case *ast.MethodDefinition:
+	case *ast.PropertyKeyed:
+		if p.Kind == ast.PropertyKindMethod {
+			break
+		}
+		l.add(at, 0, P+".fn(", depth)
+		l.add(end, 0, inferredName(fl, parent)+")", depth)
+	default:
+		l.add(at, 0, P+".fn(", depth)
+		l.add(end, 0, inferredName(fl, parent)+")", depth)
+	}
+	if strings.HasPrefix(s[at:], "async") && !identPart(s, at+5) {
+		l.blank(at, 5, depth)
+		at = skipSpace(s, at+5)
+	}
+	if strings.HasPrefix(s[at:], "function") && !identPart(s, at+8) {
+		at = skipSpace(s, at+8)
+	}
+	if at >= len(s) || s[at] != '*' {
+		return l.errorAt(int(fl.Function)-1, "unsupported async generator (comment inside its head?)")
+	}
+	l.blank(at, 1, depth)
+	prologue := ""
+	for _, st := range fl.Body.List {
+		es, ok := st.(*ast.ExpressionStatement)
+		if !ok {
+			break
+		}
+		lit, ok := es.Expression.(*ast.StringLiteral)
+		if !ok {
+			break
+		}
+		if lit.Value == "use strict" {
+			prologue = `"use strict";`
+		}
+	}
+	l.add(int(fl.Body.LeftBrace), 0, prologue+"return "+P+".gen(this,arguments,function*(){", depth)
+	l.add(int(fl.Body.RightBrace)-1, 0, "})", depth)
+	return nil
+}
+
+// inferredName returns `,"name"` when an anonymous function expression
+// would be named by its binding (const g = async function* () {}), which
+// wrapping it in a call would otherwise lose.
+func inferredName(fl *ast.FunctionLiteral, parent ast.Node) string {
+	if fl.Name != nil {
+		return ""
+	}
+	var id *ast.Identifier
+	switch p := parent.(type) {
+	case *ast.Binding:
+		id, _ = p.Target.(*ast.Identifier)
+	case *ast.AssignExpression:
+		if p.Operator == token.ASSIGN {
+			id, _ = p.Left.(*ast.Identifier)
+		}
+	case *ast.PropertyKeyed:
+		switch k := p.Key.(type) {
+		case *ast.Identifier:
+			id = k
+		case *ast.StringLiteral:
+			return "," + jsString(k.Value.String())
+		}
+	}
+	if id == nil {
+		return ""
+	}
+	return "," + jsString(id.Name.String())
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// AsyncIteratorPrototype returns the realm's %AsyncIteratorPrototype%,
+// shared by async generators and the Web API async iterators.
+func (r *Realm) AsyncIteratorPrototype() *goja.Object {
+	h, _ := r.vm.GlobalObject().Get(asyncHelpersName).(*goja.Object)
+	if h == nil {
+		panic(r.NewTypeError("async iteration helpers are unavailable"))
+	}
+	p, _ := h.Get("AsyncIteratorPrototype").(*goja.Object)
+	return p
+}
