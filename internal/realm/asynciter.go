@@ -77,15 +77,35 @@ func (r *Realm) installAsyncIteration() {
 			if err != nil {
 				panic(vm.NewGoError(err))
 			}
-			v, err := vm.RunProgram(prog)
+			f, err := vm.RunProgram(prog)
 			if err != nil {
 				panic(err)
 			}
-			helpers = v
+			fn, _ := goja.AssertFunction(f)
+			if helpers, err = fn(goja.Undefined(), r.AsyncIteratorPrototype()); err != nil {
+				panic(err)
+			}
 		}
 		return helpers
 	}
 	_ = vm.GlobalObject().DefineAccessorProperty(asyncHelpersName, vm.ToValue(get), nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
+}
+
+// AsyncIteratorPrototype returns the realm's %AsyncIteratorPrototype%,
+// shared by async generators and the Web API async iterators. It is made
+// on first use (it is cheap; the generator helpers are not, and are built
+// only when a script uses async iteration syntax).
+func (r *Realm) AsyncIteratorPrototype() *goja.Object {
+	if r.asyncIterProto == nil {
+		vm := r.vm
+		p := vm.NewObject()
+		iter := vm.ToValue(func(call goja.FunctionCall) goja.Value { return call.This }).(*goja.Object)
+		_ = iter.DefineDataProperty("name", vm.ToValue("[Symbol.asyncIterator]"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+		sym := vm.GlobalObject().Get("Symbol").(*goja.Object).Get("asyncIterator").(*goja.Symbol)
+		_ = p.DefineDataPropertySymbol(sym, iter, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		r.asyncIterProto = p
+	}
+	return r.asyncIterProto
 }
 
 // ParseScript parses a classic script like parser.ParseFile, lowering the
@@ -96,7 +116,7 @@ func ParseScript(name, src string) (*ast.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(marks.forAwait) == 0 && !hasAsyncGenerator(prog, marks) {
+	if len(marks.forAwait) == 0 && (!strings.Contains(src, "async") || !hasAsyncGenerator(prog, marks)) {
 		return prog, nil
 	}
 	l := &lowering{name: name, src: text, marks: marks, helpers: placeholder(src)}
@@ -254,16 +274,37 @@ func placeholder(src string) string {
 	}
 }
 
-// hasAsyncGenerator reports whether prog defines an async generator.
+// hasAsyncGenerator reports whether prog defines an async generator. It
+// runs for every routine, so it does not allocate.
 func hasAsyncGenerator(prog *ast.Program, m marks) bool {
-	found := false
-	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
-		if fl, ok := n.(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
-			found = true
+	return hasAsyncGen(reflect.ValueOf(prog), m)
+}
+
+func hasAsyncGen(v reflect.Value, m marks) bool {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return false
 		}
-		return !found
-	})
-	return found
+		if fl, ok := v.Interface().(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
+			return true
+		}
+		return hasAsyncGen(v.Elem(), m)
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if hasAsyncGen(v.Index(i), m) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for _, i := range nodeFields(t) {
+			if t.Field(i).Name != "DeclarationList" && hasAsyncGen(v.Field(i), m) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isAsyncGenerator(fl *ast.FunctionLiteral, m marks) bool {
@@ -644,15 +685,4 @@ func inferredName(fl *ast.FunctionLiteral, parent ast.Node) string {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// AsyncIteratorPrototype returns the realm's %AsyncIteratorPrototype%,
-// shared by async generators and the Web API async iterators.
-func (r *Realm) AsyncIteratorPrototype() *goja.Object {
-	h, _ := r.vm.GlobalObject().Get(asyncHelpersName).(*goja.Object)
-	if h == nil {
-		panic(r.NewTypeError("async iteration helpers are unavailable"))
-	}
-	p, _ := h.Get("AsyncIteratorPrototype").(*goja.Object)
-	return p
 }

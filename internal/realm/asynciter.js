@@ -1,6 +1,7 @@
 // Helpers for the lowered async iteration syntax (see asynciter.go). The
-// value of this script is a frozen object reached only through a hidden
-// global; the rewritten code calls:
+// value of this script is a function of %AsyncIteratorPrototype% (made in
+// Go, see asynciter.go) returning a frozen object reached only through a
+// hidden global; the rewritten code calls:
 //   iter(obj)        GetIterator(obj, async) → record {i, n}
 //   next(rec)        Call(rec.n, rec.i) (the caller awaits the result)
 //   step(r)          r, or a TypeError when r is not an object
@@ -11,8 +12,7 @@
 //   gen(this, args, genFn)
 //                    the async generator object driving genFn's generator
 //   fn(f, name)      f with the prototype chain of an async generator function
-//   AsyncIteratorPrototype  %AsyncIteratorPrototype% (streams.js shares it)
-(function () {
+(function (AsyncIteratorPrototype) {
   'use strict';
   const ReflectApply = Reflect.apply;
   const ObjectCreate = Object.create;
@@ -63,14 +63,6 @@
   function method(o, name, fn) {
     ObjectDefineProperty(o, name, { value: fn, writable: true, enumerable: false, configurable: true });
   }
-
-  // %AsyncIteratorPrototype%
-  const AsyncIteratorPrototype = {};
-  method(AsyncIteratorPrototype, SymbolAsyncIterator, {
-    [SymbolAsyncIterator]() {
-      return this;
-    },
-  }[SymbolAsyncIterator]);
 
   // CreateAsyncFromSyncIterator
   const AsyncFromSyncIteratorPrototype = ObjectCreate(AsyncIteratorPrototype);
@@ -433,5 +425,5 @@
     return o;
   }
 
-  return ObjectFreeze({ iter, next, step, ret, obj, aw, dg, gen, fn, AsyncIteratorPrototype });
-})();
+  return ObjectFreeze({ iter, next, step, ret, obj, aw, dg, gen, fn });
+});

@@ -58,8 +58,10 @@ type Realm struct {
 	depth int      // nesting of RunTask
 	after []func() // AfterTask callbacks
 
-	errCtors   map[string]*goja.Object
-	rejections []*goja.Promise
+	errCtors map[string]*goja.Object
+
+	asyncIterProto *goja.Object // %AsyncIteratorPrototype%, made on first use
+	rejections     []*goja.Promise
 
 	// Fatal is set when a Go panic escaped into a task: the VM may be broken.
 	fatal atomic.Value // error
