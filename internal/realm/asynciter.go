@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,9 +154,16 @@ type marks struct {
 func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
 	m := marks{forAwait: map[int]bool{}, asyncGen: map[int]bool{}}
 	text := src
-	var f *file.File
 	for tries := 0; ; tries++ {
-		prog, err := parser.ParseFile(nil, name, text, 0)
+		prog, err := parseFile(name, text)
+		if err == errMaxCodePoint && maxCodePoint.MatchString(text) {
+			// Columns after it on its line move right by two.
+			text = maxCodePoint.ReplaceAllLiteralString(text, `\uDBFF\uDFFF`)
+			prog, err = parseFile(name, text)
+		}
+		if err == errMaxCodePoint {
+			return nil, "", m, parser.ErrorList{&parser.Error{Position: file.Position{Filename: name, Line: 1, Column: 1}, Message: err.Error()}}
+		}
 		if err == nil {
 			return prog, text, m, nil
 		}
@@ -163,10 +171,7 @@ func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
 		if !errors.As(err, &el) || len(el) == 0 || tries > 10000 {
 			return nil, "", m, err
 		}
-		if f == nil {
-			f = file.NewFile(name, src, 1)
-		}
-		off, ok := offsetOf(f, text, el[0].Position)
+		off, ok := offsetOf(file.NewFile(name, text, 1), text, el[0].Position)
 		if !ok {
 			return nil, "", m, err
 		}
@@ -194,6 +199,28 @@ func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
 			return nil, "", m, err
 		}
 	}
+}
+
+// goja's parser panics on the escape \u{10FFFF} (the highest code point;
+// every other one is fine). Spelled as a surrogate pair it means the same in
+// strings, templates and /u regular expressions.
+var (
+	maxCodePoint    = regexp.MustCompile(`\\u\{0*10[fF]{4}\}`)
+	errMaxCodePoint = errors.New("goja cannot parse the escape \\u{10FFFF}")
+)
+
+// parseFile is parser.ParseFile, with its panics turned into errors.
+func parseFile(name, src string) (prog *ast.Program, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if strings.Contains(fmt.Sprint(p), "unexpected unicode length") {
+				err = errMaxCodePoint
+				return
+			}
+			err = parser.ErrorList{&parser.Error{Position: file.Position{Filename: name, Line: 1, Column: 1}, Message: fmt.Sprint("parser failure: ", p)}}
+		}
+	}()
+	return parser.ParseFile(nil, name, src, 0)
 }
 
 func offsetOf(f *file.File, text string, pos file.Position) (int, bool) {
@@ -423,11 +450,7 @@ func (l *lowering) reparse() (*ast.Program, error) {
 	}
 	sb.WriteString(l.src[pos:])
 	l.src, l.edits = sb.String(), nil
-	prog, err := parser.ParseFile(nil, l.name, l.src, 0)
-	if err != nil {
-		return nil, err
-	}
-	return prog, nil
+	return parseFile(l.name, l.src)
 }
 
 // lowerForAwait rewrites each marked for-await statement (see the package

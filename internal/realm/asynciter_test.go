@@ -129,6 +129,9 @@ func TestAsyncIterationErrors(t *testing.T) {
 	require.ErrorAs(t, err, &el)
 	require.Equal(t, 4, el[0].Position.Line)
 
+	// goja's parser panics on \u{10FFFF}; it is read as the surrogate pair.
+	require.Equal(t, "1 2 56319 57343 true", runScript(t, `var out = [..."\u{10FFFF}"].length + ' ' + "\u{10FFFF}".length + ' ' + "\u{10ffff}".charCodeAt(0) + ' ' + "\u{0010FFFF}".charCodeAt(1) + ' ' + /^\u{10FFFF}$/u.test("\u{10FFFF}")`))
+
 	// A string that only looks like the syntax is left alone.
 	require.Equal(t, "for await (x of y) async *m(){}", runScript(t, `var out = "for await (x of y) async *m(){}"`))
 }
