@@ -21,10 +21,12 @@
 //
 // Raw EC public keys may be compressed points on import; exports are
 // uncompressed. RSA key generation only uses the exponent 65537 and
-// modulus lengths from 1024 to MaxRSAModulusLength. RSA-PSS signing with a
-// saltLength of 0 is not supported: crypto/rsa reads 0 as "as long as
-// possible" and offers no raw private-key operation to encode the
-// signature ourselves (verifying such signatures is supported, exactly).
+// modulus lengths from 1024 to MaxRSAModulusLength. RSA-PSS uses exactly
+// the requested saltLength, 0 included: crypto/rsa reads 0 as "as long as
+// possible", so salt-less signatures are encoded here (RFC 8017 EMSA-PSS)
+// and signed with a constant-time private-key operation (filippo.io/bigmod,
+// Go's own bigmod), then checked with rsa.VerifyPSS before they are
+// returned; verifying them is exact too.
 //
 // Everything is built lazily: Install only defines the global bindings, and
 // the interfaces are created the first time a script touches one of them.

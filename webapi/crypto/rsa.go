@@ -4,7 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"math/big"
+
+	"filippo.io/bigmod"
 )
 
 // MaxRSAModulusLength bounds generateKey's modulusLength (key generation
@@ -164,10 +168,18 @@ func rsaSign(p *params, k *Key, data []byte) []byte {
 	var sig []byte
 	var err error
 	if p.id == algRSAPSS {
-		if p.saltLength == 0 {
-			throw("NotSupportedError", "RSA-PSS signing with a saltLength of 0 is not supported; use a saltLength of at least 1 (commonly the hash length, %d).", h.cryptoHash().Size())
+		// EMSA-PSS-ENCODE step 3: emLen >= hLen + sLen + 2. Checked here so
+		// a huge saltLength fails before crypto/rsa allocates the salt.
+		hLen := h.cryptoHash().Size()
+		if maxSalt := (k.rsaPub.N.BitLen()+6)/8 - hLen - 2; p.saltLength > maxSalt {
+			throw("OperationError", "RSA-PSS saltLength %d is too long for a %d-bit key and %s (at most %d).", p.saltLength, k.rsaPub.N.BitLen(), h, max(maxSalt, 0))
 		}
-		sig, err = rsa.SignPSS(rand.Reader, k.rsaPriv, h.cryptoHash(), digest, &rsa.PSSOptions{SaltLength: p.saltLength})
+		if p.saltLength == 0 {
+			// crypto/rsa reads SaltLength 0 as "auto" (the longest salt).
+			sig, err = pssSignNoSalt(k.rsaPriv, h, digest)
+		} else {
+			sig, err = rsa.SignPSS(rand.Reader, k.rsaPriv, h.cryptoHash(), digest, &rsa.PSSOptions{SaltLength: p.saltLength})
+		}
 	} else {
 		sig, err = rsa.SignPKCS1v15(nil, k.rsaPriv, h.cryptoHash(), digest)
 	}
@@ -190,6 +202,103 @@ func rsaVerify(p *params, k *Key, sig, data []byte) bool {
 		return rsa.VerifyPSS(k.rsaPub, h.cryptoHash(), digest, sig, &rsa.PSSOptions{SaltLength: p.saltLength}) == nil
 	}
 	return rsa.VerifyPKCS1v15(k.rsaPub, h.cryptoHash(), digest, sig) == nil
+}
+
+// pssSignNoSalt signs with RSASSA-PSS and an empty salt (RFC 8017 §8.1.1
+// with sLen = 0), which Go's API cannot express (SaltLength 0 means "auto").
+// The encoding is deterministic; the private-key operation is constant time
+// (rsaDecrypt), and the signature is verified before it is returned.
+func pssSignNoSalt(sk *rsa.PrivateKey, h algID, mHash []byte) ([]byte, error) {
+	em, err := pssEncode(h, mHash, nil, sk.N.BitLen()-1)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := rsaDecrypt(sk, em)
+	if err != nil {
+		return nil, err
+	}
+	// Fault-attack check, as crypto/rsa does after its private-key
+	// operation: a faulty CRT result must never leave (it would reveal a
+	// prime factor). VerifyPSS with SaltLength 0 detects the salt length.
+	if err := rsa.VerifyPSS(&sk.PublicKey, h.cryptoHash(), mHash, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto}); err != nil {
+		return nil, fmt.Errorf("the signature failed its consistency check: %w", err)
+	}
+	return sig, nil
+}
+
+// pssEncode is EMSA-PSS-ENCODE (RFC 8017 §9.1.1) with MGF1 over the same
+// hash h: EM = maskedDB || H || 0xbc, DB = PS || 0x01 || salt,
+// H = Hash(0x00*8 || mHash || salt). It returns EM left-padded with zeros to
+// the byte length of an RSA modulus of emBits+1 bits.
+func pssEncode(h algID, mHash, salt []byte, emBits int) ([]byte, error) {
+	hLen, sLen := h.cryptoHash().Size(), len(salt)
+	emLen := (emBits + 7) / 8
+	if len(mHash) != hLen {
+		return nil, errors.New("the message digest has the wrong length")
+	}
+	if emLen < hLen+sLen+2 {
+		return nil, errors.New("the key is too short for the hash and salt length")
+	}
+	mp := make([]byte, 8, 8+hLen+sLen)
+	mp = append(append(mp, mHash...), salt...)
+	hh := digestBytes(h, mp)
+	db := mgf1(h, hh, emLen-hLen-1)
+	psLen := emLen - sLen - hLen - 2
+	db[psLen] ^= 0x01
+	for i, b := range salt {
+		db[psLen+1+i] ^= b
+	}
+	db[0] &= 0xff >> uint(8*emLen-emBits)
+	k := (emBits + 8) / 8 // modulus length in bytes
+	em := make([]byte, k-emLen, k)
+	em = append(append(append(em, db...), hh...), 0xbc)
+	return em, nil
+}
+
+// rsaDecrypt computes in^d mod N (the RSA private-key operation, RSADP /
+// RSASP1 of RFC 8017) in constant time with filippo.io/bigmod (Go's own
+// crypto/internal/fips140/bigmod), using the CRT values of a two-prime key
+// and plain d otherwise. The output has the byte length of N.
+func rsaDecrypt(sk *rsa.PrivateKey, in []byte) ([]byte, error) {
+	if sk.N.Bit(0) == 0 || sk.D == nil || sk.D.Sign() <= 0 {
+		return nil, errors.New("the RSA private key is invalid")
+	}
+	N, err := bigmod.NewModulus(sk.N.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	c, err := bigmod.NewNat().SetBytes(in, N)
+	if err != nil {
+		return nil, err
+	}
+	pre := &sk.Precomputed
+	if len(sk.Primes) != 2 || pre.Dp == nil || pre.Dq == nil || pre.Qinv == nil ||
+		sk.Primes[0].Bit(0) == 0 || sk.Primes[1].Bit(0) == 0 {
+		return bigmod.NewNat().Exp(c, sk.D.Bytes(), N).Bytes(N), nil
+	}
+	P, err := bigmod.NewModulus(sk.Primes[0].Bytes())
+	if err != nil {
+		return nil, err
+	}
+	Q, err := bigmod.NewModulus(sk.Primes[1].Bytes())
+	if err != nil {
+		return nil, err
+	}
+	qInv, err := bigmod.NewNat().SetBytes(pre.Qinv.Bytes(), P)
+	if err != nil {
+		return nil, err
+	}
+	t0 := bigmod.NewNat()
+	// m1 = c^dP mod p, m2 = c^dQ mod q
+	m := bigmod.NewNat().Exp(t0.Mod(c, P), pre.Dp.Bytes(), P)
+	m2 := bigmod.NewNat().Exp(t0.Mod(c, Q), pre.Dq.Bytes(), Q)
+	// h = qInv * (m1 - m2) mod p
+	m.Sub(t0.Mod(m2, P), P)
+	m.Mul(qInv, P)
+	// m = m2 + h * q mod N
+	m.ExpandFor(N).Mul(t0.Mod(Q.Nat(), N), N)
+	m.Add(m2.ExpandFor(N), N)
+	return m.Bytes(N), nil
 }
 
 // pssVerifyNoSalt verifies an RSA-PSS signature whose salt is empty
