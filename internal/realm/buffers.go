@@ -71,6 +71,12 @@ func (r *Realm) bytes(v goja.Value, allowShared bool) ([]byte, bool) {
 		// arrays export as []interface{} and are not BufferSources)
 	default:
 		if dv := r.bufferCtors().dataView; dv == nil || !r.vm.InstanceOf(o, dv) {
+			if b, buf, ok := r.HookedView(o); ok {
+				if !allowShared && buf != nil && r.IsSharedArrayBuffer(buf) {
+					return nil, false
+				}
+				return b, true
+			}
 			return nil, false
 		}
 	}
@@ -87,6 +93,25 @@ func (r *Realm) bytes(v goja.Value, allowShared bool) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
+}
+
+// ViewHook returns the bytes a view goja does not know (webapi/ecma's
+// Float16Array, a Proxy) shows, sharing its memory, and its viewed buffer
+// object, when o is such a view.
+type ViewHook func(o *goja.Object) (b []byte, buffer *goja.Object, ok bool)
+
+var viewHookKey = NewKey[ViewHook]()
+
+// SetViewHook makes the views h recognises BufferSources for Bytes and
+// everything built on it (bodies, TextDecoder, crypto.subtle, Blob parts).
+func (r *Realm) SetViewHook(h ViewHook) { viewHookKey.Set(r, h) }
+
+// HookedView asks the view hook (SetViewHook) about o.
+func (r *Realm) HookedView(o *goja.Object) (b []byte, buffer *goja.Object, ok bool) {
+	if h := viewHookKey.Get(r); h != nil && o != nil {
+		return h(o)
+	}
+	return nil, nil, false
 }
 
 // IsBufferSource reports whether v is an ArrayBuffer or ArrayBufferView
@@ -259,6 +284,9 @@ func (r *Realm) ViewedBuffer(v goja.Value) *goja.Object {
 	// The DataView getter throws for anything but a DataView.
 	b, err := f.dvBuffer(o)
 	if err != nil {
+		if _, buf, ok := r.HookedView(o); ok {
+			return buf
+		}
 		return nil
 	}
 	bo, _ := b.(*goja.Object)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/ecma"
 )
 
 // MaxRandomBytes is the largest buffer getRandomValues fills (WebCrypto §10.1.1).
@@ -119,6 +120,8 @@ func (s *state) buildCrypto() {
 	s.cryptoCls = c
 }
 
+const notIntegerArray = "Failed to execute 'getRandomValues' on 'Crypto': the provided ArrayBufferView is not an integer typed array (Float16Array, Float32Array, Float64Array and DataView are not accepted)."
+
 // getRandomValues fills an integer typed array with random bytes (§10.1.1).
 func (s *state) getRandomValues(call goja.FunctionCall) goja.Value {
 	realm.This[*cryptoHost](s.r, call, "Crypto")
@@ -134,8 +137,11 @@ func (s *state) getRandomValues(call goja.FunctionCall) goja.Value {
 	switch kind {
 	case viewInteger:
 	case viewFloat, viewDataView:
-		dom.Throw(s.r, "TypeMismatchError", "Failed to execute 'getRandomValues' on 'Crypto': the provided ArrayBufferView is not an integer typed array (Float32Array, Float64Array and DataView are not accepted).")
+		dom.Throw(s.r, "TypeMismatchError", notIntegerArray)
 	default:
+		if ecma.IsFloat16Array(s.r, o) { // a Proxy to goja (see webapi/ecma)
+			dom.Throw(s.r, "TypeMismatchError", notIntegerArray)
+		}
 		panic(s.r.NewTypeError("Failed to execute 'getRandomValues' on 'Crypto': parameter 1 is not of type 'ArrayBufferView'."))
 	}
 	b, _ := s.viewBytes(o)

@@ -14,7 +14,12 @@
 //   - Atomics, on shared and non-shared integer typed arrays. The agent
 //     cannot suspend ([[CanBlock]] is false, as on a browser's main thread),
 //     so Atomics.wait throws a TypeError; Atomics.waitAsync and
-//     Atomics.notify work within the isolate.
+//     Atomics.notify work within the isolate;
+//   - Float16Array, Math.f16round and DataView.prototype.getFloat16 and
+//     setFloat16 (ES2025). goja has no binary16 typed array: a Float16Array
+//     is a Proxy over a Uint16Array that converts on element access (see
+//     float16array.go); IsFloat16Array and Float16ArrayBytes let host code
+//     recognise one.
 //
 // goja's ArrayBuffers are not resizable, so neither are these buffers:
 // transfer() returns a fixed-length buffer, and a SharedArrayBuffer cannot
@@ -22,8 +27,8 @@
 // Buffers are allocated through the ArrayBuffer constructor, so the
 // allocation guard (limits.InstallGuards) bounds them.
 //
-// SharedArrayBuffer and Atomics are built on first use (see lazyGlobal), as
-// url and crypto build their interfaces.
+// SharedArrayBuffer, Atomics and Float16Array are built on first use (see
+// lazyGlobal), as url and crypto build their interfaces.
 package ecma
 
 import (
@@ -45,13 +50,22 @@ type state struct {
 
 	abCtor  *goja.Object // ArrayBuffer as installed (with its allocation guard)
 	sabCtor *goja.Object
+	u16Ctor *goja.Object // Uint16Array as installed (with its allocation guard)
+
+	// ArrayBuffer.isView as goja defines it (the Float16Array global
+	// replaces it once built).
+	isView    goja.Callable
+	isViewObj *goja.Object
+
+	f16 *f16Realm // once the Float16Array global is built
 
 	waiters map[waiterKey][]*waiter
 }
 
 var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 
-// Install defines SharedArrayBuffer and Atomics and the ES2024 ArrayBuffer
+// Install defines SharedArrayBuffer, Atomics, Float16Array, Math.f16round,
+// DataView.prototype.getFloat16 and setFloat16 and the ES2024 ArrayBuffer
 // methods in r. Call it after the allocation guards (limits.InstallGuards):
 // buffers are allocated through the ArrayBuffer constructor found then, so
 // the guard bounds them too.
@@ -62,10 +76,21 @@ func Install(r *realm.Realm) {
 	if st.abCtor == nil {
 		return
 	}
+	if o, ok := st.abCtor.Get("isView").(*goja.Object); ok {
+		if fn, ok := goja.AssertFunction(o); ok {
+			st.isView, st.isViewObj = fn, o
+		}
+	}
 	st.installArrayBuffer()
 	st.installDateAnnexB()
+	st.installMathF16Round()
+	st.installDataViewFloat16()
 	st.lazyGlobal("SharedArrayBuffer", st.buildSharedArrayBuffer)
 	st.lazyGlobal("Atomics", st.buildAtomics)
+	st.u16Ctor, _ = vm.GlobalObject().Get("Uint16Array").(*goja.Object)
+	if st.u16Ctor != nil && st.u16Ctor.Prototype() != nil && st.isView != nil {
+		st.lazyGlobal("Float16Array", st.buildFloat16Array)
+	}
 }
 
 // lazyGlobal defines the global name, whose value build makes on first
@@ -120,6 +145,9 @@ func (st *state) toStringTag(o *goja.Object, tag string) {
 func (st *state) describe(v goja.Value) string {
 	if st.r.IsSharedArrayBuffer(v) {
 		return "#<SharedArrayBuffer>"
+	}
+	if st.f16 != nil && st.f16.of(v) != nil {
+		return "#<Float16Array>"
 	}
 	return describe(v)
 }
@@ -314,22 +342,30 @@ func (st *state) construct(ctor *goja.Object, args ...goja.Value) *goja.Object {
 func (st *state) allocate(n int64, what string) *goja.Object {
 	o, err := st.vm.New(st.abCtor, st.vm.ToValue(n))
 	if err != nil {
-		if ex, ok := err.(*goja.Exception); ok {
-			if eo, ok := ex.Value().(*goja.Object); ok {
-				msg := eo.Get("message")
-				if name := eo.Get("name"); name != nil && name.String() == "RangeError" && msg != nil {
-					if rest, ok := strings.CutPrefix(msg.String(), "new ArrayBuffer: "); ok {
-						panic(st.r.NewError("RangeError", what+": "+rest))
-					}
-				}
-			}
-		}
-		panic(err)
+		panic(st.renameGuardError(err, "new ArrayBuffer: ", what))
 	}
 	if o.ExportType() != arrayBufferType {
 		st.r.ThrowTypeError("%s: ArrayBuffer did not make an ArrayBuffer", what)
 	}
 	return o
+}
+
+// renameGuardError returns err, a constructor's exception, to be thrown
+// again; a RangeError whose message starts with prefix (the allocation
+// guard's "new ArrayBuffer: ") gets what instead (e.g. "new
+// SharedArrayBuffer: ").
+func (st *state) renameGuardError(err error, prefix, what string) any {
+	if ex, ok := err.(*goja.Exception); ok {
+		if eo, ok := ex.Value().(*goja.Object); ok {
+			msg := eo.Get("message")
+			if name := eo.Get("name"); name != nil && name.String() == "RangeError" && msg != nil {
+				if rest, ok := strings.CutPrefix(msg.String(), prefix); ok {
+					return st.r.NewError("RangeError", what+": "+rest)
+				}
+			}
+		}
+	}
+	return err
 }
 
 // installDateAnnexB defines Date.prototype.toGMTString (ECMAScript B.2.4.3:

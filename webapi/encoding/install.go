@@ -178,6 +178,7 @@ func installBase64(r *realm.Realm) {
 // on first use (not in Install: touching the typed array built-ins costs
 // about 20 µs of start-up).
 type intrinsics struct {
+	r                      *realm.Realm
 	u8Ctor                 *goja.Object
 	taTag                  goja.Callable
 	taBuffer, taOff, taLen goja.Callable
@@ -203,7 +204,7 @@ func (st *state) intrinsics(r *realm.Realm) *intrinsics {
 		panic(r.NewTypeError("encoding: the typed array built-ins are not usable: " + err.Error()))
 	}
 	arr, _ := v.(*goja.Object)
-	n := &intrinsics{}
+	n := &intrinsics{r: r}
 	fns := []*goja.Callable{nil, &n.taTag, &n.taBuffer, &n.taOff, &n.taLen, &n.dvBuffer, &n.dvOff, &n.dvLen}
 	for i, dst := range fns {
 		var item goja.Value
@@ -312,7 +313,11 @@ func (n *intrinsics) bufferSource(v goja.Value) ([]byte, bool) {
 	if tag, err := n.taTag(o); err == nil && !goja.IsUndefined(tag) {
 		return view(o, n.taBuffer, n.taOff, n.taLen)
 	}
-	return view(o, n.dvBuffer, n.dvOff, n.dvLen)
+	if b, ok := view(o, n.dvBuffer, n.dvOff, n.dvLen); ok {
+		return b, true
+	}
+	b, _, ok := n.r.HookedView(o) // views goja lacks (Float16Array)
+	return b, ok
 }
 
 // uint8ArrayBytes returns the bytes of a Uint8Array, shared or not (the
