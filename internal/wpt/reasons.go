@@ -9,15 +9,8 @@ package wpt
 // responsible is in parentheses.
 var rules = []rule{
 	// Engine (goja) limits.
-	mk("", "", `SyntaxError: .*(async-iterator|patched-global|Async generators)`, "goja: no async generators / for await (the test file does not parse)"),
-	mk("", "", `unexpected unicode length`, `goja: the parser panics (Go panic) on string literals with \u{10FFFF}; runtime must recover around compile`),
-	mk("", "SharedArrayBuffer", "", "goja: no SharedArrayBuffer"),
-	mk(`^encoding/`, "", `Value is not an object: null`, "goja: no SharedArrayBuffer (/common/sab.js returns null)"),
 	mk("", "", `WebAssembly is not defined`, "goja: no WebAssembly (test makes buffers with WebAssembly.Memory)"),
 	mk("", "", `source expected "\\\\/" but got "\\\\u002f"`, `goja: new RegExp("/").source is "\u002f" instead of "\/" (seen through structuredClone of RegExps)`),
-	mk("", "", `toGMTString`, "goja: no Date.prototype.toGMTString (Annex B)"),
-	mk("", "Float16", "", "goja: no Float16Array"),
-	mk("", "", `has no member 'transfer'`, "goja: no ArrayBuffer.prototype.transfer (ES2024); the test detaches buffers with it"),
 
 	// Tests the runner cannot serve.
 	mk("", "", `the WPT runner has no Python handlers`, "needs the WPT server: a Python handler the runner does not reimplement (handlers.go pyHandlers)"),
@@ -44,7 +37,6 @@ var rules = []rule{
 	mk(`^fetch/api/headers/headers-no-cors`, "", "", `not implemented: the "request-no-cors" Headers guard (webapi Headers; Request mode no-cors)`),
 	mk(`^fetch/api/request/request-init-priority`, "", "", "not implemented: RequestInit.priority validation (webapi Request)"),
 	mk(`^WebCryptoAPI/`, "", `Ed448|X448`, "not implemented: Ed448/X448 (webapi/crypto has Ed25519 and X25519 only)"),
-	mk(`^WebCryptoAPI/`, "", `saltLength of 0 is not supported`, `not implemented: RSA-PSS signing with saltLength 0 (Go's crypto/rsa reads 0 as "auto" and exposes no raw private-key operation; verification with 0 is exact) (webapi/crypto)`),
 
 	// net/http, which fetch() uses on the network (the runner's Wire
 	// reproduces it in process).

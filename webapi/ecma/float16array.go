@@ -171,6 +171,24 @@ func Float16ArrayBytes(r *realm.Realm, v goja.Value) ([]byte, bool) {
 	return a.data(), true
 }
 
+// Float16ArrayView returns what structuredClone needs to copy a
+// Float16Array of r: its viewed buffer object, byte offset and length, and
+// the realm's Float16Array constructor.
+func Float16ArrayView(r *realm.Realm, v goja.Value) (buf *goja.Object, byteOffset, length int, ctor *goja.Object, ok bool) {
+	f := f16Key.Get(r)
+	if f == nil {
+		return nil, 0, 0, nil, false
+	}
+	a := f.of(v)
+	if a == nil {
+		return nil, 0, 0, nil, false
+	}
+	if a.detached() {
+		return a.buf, 0, 0, f.ctor, true
+	}
+	return a.buf, a.off, a.n, f.ctor, true
+}
+
 // f16Intrinsics are the built-ins Float16Array borrows, captured when it
 // is built (as realm.viewIntrinsics captures its own: on first use).
 type f16Intrinsics struct {

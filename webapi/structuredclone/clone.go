@@ -18,6 +18,7 @@ import (
 
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/ecma"
 	"github.com/workerhost/workerhost/webapi/fileapi"
 )
 
@@ -305,6 +306,13 @@ func (c *cloner) object(o *goja.Object) goja.Value {
 		}
 		c.fail(c.describe(o))
 	case kindProxy:
+		if buf, off, n, ctor, ok := ecma.Float16ArrayView(c.r, o); ok {
+			// a Float16Array (webapi/ecma builds it as a Proxy)
+			c.path = append(c.path, segment{kind: segBuffer})
+			nb := c.value(buf)
+			c.path = c.path[:len(c.path)-1]
+			return c.remember(o, c.construct(ctor, nb, c.vm.ToValue(off), c.vm.ToValue(n)))
+		}
 		c.fail("a Proxy object")
 	default:
 		if _, callable := goja.AssertFunction(o); callable {

@@ -11,6 +11,7 @@ import (
 	"github.com/workerhost/workerhost/internal/jstest"
 	"github.com/workerhost/workerhost/internal/realm"
 	"github.com/workerhost/workerhost/webapi/dom"
+	"github.com/workerhost/workerhost/webapi/ecma"
 	"github.com/workerhost/workerhost/webapi/structuredclone"
 )
 
@@ -528,5 +529,21 @@ func TestKeysThatAreNotValidUnicode(t *testing.T) {
 		const a = [1];
 		a[lone] = "x";
 		eq(structuredClone(a)[lone], "x", "array extra property");
+	`)
+}
+
+func TestFloat16Array(t *testing.T) {
+	e := jstest.New(t, dom.Install, ecma.Install, structuredclone.Install)
+	check(t, e, `
+		const buf = new ArrayBuffer(12);
+		const f = new Float16Array(buf, 2, 4);
+		f.set([1.5, -2, 65504, 0.1]);
+		const c = structuredClone({ f, g: new Uint8Array(buf) });
+		assert(c.f instanceof Float16Array && c.f !== f, "type");
+		assert(c.f.buffer === c.g.buffer && c.f.buffer !== buf, "one cloned buffer");
+		eq(c.f.byteOffset, 2, "offset"); eq(c.f.length, 4, "length");
+		eq(c.f.join(), f.join(), "values");
+		c.f[0] = 3;
+		eq(f[0], 1.5, "copied, not shared");
 	`)
 }
