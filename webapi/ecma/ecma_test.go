@@ -354,11 +354,16 @@ func TestSharedArrayBufferSlice(t *testing.T) {
 	`)
 }
 
-func TestAllocationGuard(t *testing.T) {
+// guardedEnv is an environment whose allocation guards allow 1 MiB.
+func guardedEnv(t *testing.T) *jstest.Env {
 	guard := func(r *realm.Realm) {
 		require.NoError(t, limits.InstallGuards(r.VM(), 1<<20))
 	}
-	e := jstest.New(t, guard, dom.Install, ecma.Install)
+	return jstest.New(t, guard, dom.Install, ecma.Install)
+}
+
+func TestAllocationGuard(t *testing.T) {
+	e := guardedEnv(t)
 	r := e.Run(`new SharedArrayBuffer(2 << 20)`)
 	require.Equal(t, "RangeError", r.Name)
 	require.Contains(t, r.Err, "new SharedArrayBuffer: the result (2 MiB) would exceed the memory limit of one allocation (1 MiB)")

@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workerhost/workerhost/internal/jstest"
-	"github.com/workerhost/workerhost/internal/realm"
-	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/webapi/crypto"
 	"github.com/workerhost/workerhost/webapi/dom"
 	"github.com/workerhost/workerhost/webapi/ecma"
@@ -730,10 +728,7 @@ func TestFloat16ArrayCollected(t *testing.T) {
 }
 
 func TestFloat16ArrayAllocationGuard(t *testing.T) {
-	guard := func(r *realm.Realm) {
-		require.NoError(t, limits.InstallGuards(r.VM(), 1<<20))
-	}
-	e := jstest.New(t, guard, dom.Install, ecma.Install)
+	e := guardedEnv(t)
 	r := e.Run(`new Float16Array(1 << 20)`)
 	require.Equal(t, "RangeError", r.Name)
 	require.Contains(t, r.Err, "new Float16Array: the result (2 MiB) would exceed the memory limit of one allocation (1 MiB)")
