@@ -572,10 +572,11 @@ func statementEnd(s string, off int) int {
 //
 // becomes
 //
-//	function f(PARAMS) {return P.gen(this,arguments,function*(){ BODY })}
+//	function f(PARAMS) {const Pa=arguments;return P.gen(this,Pa,function*(){ BODY })}
 //
 // and, in BODY's own scope, `await x` → `(yield P.aw(x))`,
-// `yield* x` → `(yield P.dg(x))`, `return x` → `return (yield P.aw(x))`.
+// `yield* x` → `(yield P.dg(x))`, `return x` → `return (yield P.aw(x))`,
+// `arguments` → `Pa` (there and in BODY's arrow functions).
 func (l *lowering) lowerAsyncGenerators(prog *ast.Program) error {
 	var err error
 	P := l.helpers
@@ -610,10 +611,33 @@ func (l *lowering) lowerAsyncGenerators(prog *ast.Program) error {
 				l.add(int(n.Return)-1+6, 0, " (yield "+P+".aw(", depth)
 				l.add(int(n.Argument.Idx1())-1, 0, "))", depth)
 			}
+		case *ast.Identifier:
+			// The body's `arguments` (also inside its arrow functions)
+			// becomes the outer function's: goja panics on `arguments` in
+			// an arrow function inside a generator.
+			if n.Name == "arguments" && l.argumentsOfAsyncGenerator(stack) {
+				l.add(int(n.Idx)-1, len("arguments"), P+"a", depth)
+			}
 		}
 		return err == nil
 	})
 	return err
+}
+
+// argumentsOfAsyncGenerator reports whether `arguments` at the end of
+// stack is that of an async generator (the innermost non-arrow function).
+func (l *lowering) argumentsOfAsyncGenerator(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.ArrowFunctionLiteral:
+			continue
+		case *ast.FunctionLiteral:
+			return isAsyncGenerator(n, l.marks)
+		case *ast.ClassStaticBlock, *ast.FieldDefinition:
+			return false
+		}
+	}
+	return false
 }
 
 func (l *lowering) inAsyncGenerator(stack []ast.Node) bool {
@@ -671,7 +695,7 @@ func (l *lowering) asyncGenerator(fl *ast.FunctionLiteral, stack []ast.Node) err
 			prologue = `"use strict";`
 		}
 	}
-	l.add(int(fl.Body.LeftBrace), 0, prologue+"return "+P+".gen(this,arguments,function*(){", depth)
+	l.add(int(fl.Body.LeftBrace), 0, prologue+"const "+P+"a=arguments;return "+P+".gen(this,"+P+"a,function*(){", depth)
 	l.add(int(fl.Body.RightBrace)-1, 0, "})", depth)
 	return nil
 }

@@ -107,6 +107,8 @@ func TestAsyncGenerators(t *testing.T) {
 			const AGF = Object.getPrototypeOf(d), AGP = AGF.prototype, AIP = Object.getPrototypeOf(AGP);
 			out = [AGF === Object.getPrototypeOf(e), AGF === Object.getPrototypeOf(o.p), Object.prototype.toString.call(d), Object.getPrototypeOf(d.prototype) === AGP,
 				Object.getPrototypeOf(d()) === AGP, typeof AIP[Symbol.asyncIterator], e.name, o.p.name, d.name, d.length].join()`, "true,true,[object AsyncGeneratorFunction],true,true,function,e,p,d,0"},
+		"arguments in arrows": {`async function* g() { const f = () => arguments[0] + arguments.length + this.k; yield f(); yield arguments[1]; const o = { arguments: 1 }; yield o.arguments }
+			done((async () => { const got = []; for await (const v of g.call({ k: 'K' }, 'A', 'B')) got.push(v); return got.join() })())`, "A2K,B,1"},
 		"incompatible receiver": {`async function* g() {}
 			done(g().next.call({}))`, "rejected: TypeError: AsyncGenerator.prototype.next called on an incompatible receiver"},
 	} {
