@@ -118,6 +118,7 @@ func ParseScript(name, src string) (*ast.Program, error) {
 		return nil, err
 	}
 	if len(marks.forAwait) == 0 && (!strings.Contains(src, "async") || !hasAsyncGenerator(prog, marks)) {
+		arrowArguments(src, prog)
 		return prog, nil
 	}
 	l := &lowering{name: name, src: text, marks: marks, helpers: placeholder(src)}
@@ -137,8 +138,64 @@ func ParseScript(name, src string) (*ast.Program, error) {
 			return nil, err
 		}
 	}
+	arrowArguments(l.src, prog)
 	renameIdentifier(reflect.ValueOf(prog), unistring.String(l.helpers), unistring.String(asyncHelpersName))
 	return prog, nil
+}
+
+// arrowArguments works around a goja bug: when a function's `arguments`
+// is used only inside its arrow functions (function f() { return () =>
+// arguments[0] }, the classic debounce wrapper), the VM panics with an
+// index out of range, which fails the request and retires the isolate. A
+// function that names `arguments` itself is compiled correctly, so such
+// functions get an `arguments;` statement after their directive prologue
+// (in the AST: positions and toString are unchanged). Sources without
+// "arguments" are not walked.
+func arrowArguments(src string, prog *ast.Program) {
+	if !strings.Contains(src, "arguments") {
+		return
+	}
+	fix := map[*ast.FunctionLiteral]bool{}
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, stack []ast.Node) bool {
+		id, ok := n.(*ast.Identifier)
+		if !ok || id.Name != "arguments" {
+			return true
+		}
+		arrow := false
+	up:
+		for i := len(stack) - 1; i >= 0; i-- {
+			switch f := stack[i].(type) {
+			case *ast.ArrowFunctionLiteral:
+				arrow = true
+			case *ast.FunctionLiteral:
+				if arrow {
+					fix[f] = true
+				}
+				break up
+			case *ast.ClassStaticBlock, *ast.FieldDefinition:
+				break up
+			}
+		}
+		return true
+	})
+	for fl := range fix {
+		b := fl.Body
+		n := 0
+		for n < len(b.List) {
+			es, ok := b.List[n].(*ast.ExpressionStatement)
+			if !ok {
+				break
+			}
+			if _, ok := es.Expression.(*ast.StringLiteral); !ok {
+				break
+			}
+			n++
+		}
+		stmt := &ast.ExpressionStatement{Expression: &ast.Identifier{Name: "arguments", Idx: b.LeftBrace}}
+		b.List = append(b.List, nil)
+		copy(b.List[n+1:], b.List[n:])
+		b.List[n] = stmt
+	}
 }
 
 // marks are the positions (byte offsets) parseBlanking blanked out.

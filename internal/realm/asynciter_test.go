@@ -118,6 +118,17 @@ func TestAsyncGenerators(t *testing.T) {
 	}
 }
 
+// goja panics when a function's arguments is used only in its arrow
+// functions; ParseScript makes the function name it itself.
+func TestArgumentsInArrowFunctions(t *testing.T) {
+	require.Equal(t, "A2,B,x", runScript(t, `function* g() { 'use strict'; const f = () => arguments[0] + arguments.length; yield f(); yield (() => () => arguments[1])()(); yield function () { return arguments[0] }('x') }
+		var out = [...g('A', 'B')].join()`))
+	require.Equal(t, "3", runScript(t, `var out = String((function () { const f = () => arguments.length; return f() })(1, 2, 3))`))
+	require.Equal(t, "a,b 7", runScript(t, `function debounce(fn) { return function () { return Promise.resolve().then(() => fn.apply(this, arguments)) } }
+		var out; debounce(function (a, b) { out = [a, b].join() + ' ' + this.k }).call({ k: 7 }, 'a', 'b')`))
+	require.Equal(t, "strict", runScript(t, `function s() { 'use strict'; return (() => this === undefined && arguments.length === 0 ? 'strict' : 'sloppy')() } var out = s()`))
+}
+
 func TestAsyncIterationErrors(t *testing.T) {
 	_, err := ParseScript("test.js", "var a = 1;\nfunction f() {\n  for await (const x of y);\n}")
 	require.Error(t, err)
