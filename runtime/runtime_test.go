@@ -638,3 +638,15 @@ func TestAsyncIterationInRoutines(t *testing.T) {
 	require.Equal(t, 2, se.Line)
 	require.Contains(t, se.Message, "for await is only valid in async functions")
 }
+
+// goja panics on arguments used only in arrow functions (internal/realm
+// works around it): a debounce-style wrapper answers instead of failing.
+func TestArgumentsInArrowFunctions(t *testing.T) {
+	w := load(t, `
+		function later(fn) { return function () { return Promise.resolve().then(() => fn.apply(this, arguments)) } }
+		const greet = later((a, b) => new Response(a + ' ' + b));
+		addEventListener('fetch', e => e.respondWith(greet('hello', 'there')));`, runtime.Options{})
+	res := w.Get("/")
+	require.Equal(t, 200, res.StatusCode)
+	require.Equal(t, "hello there", res.Text)
+}
