@@ -179,22 +179,7 @@ func arrowArguments(src string, prog *ast.Program) {
 		return true
 	})
 	for fl := range fix {
-		b := fl.Body
-		n := 0
-		for n < len(b.List) {
-			es, ok := b.List[n].(*ast.ExpressionStatement)
-			if !ok {
-				break
-			}
-			if _, ok := es.Expression.(*ast.StringLiteral); !ok {
-				break
-			}
-			n++
-		}
-		stmt := &ast.ExpressionStatement{Expression: &ast.Identifier{Name: "arguments", Idx: b.LeftBrace}}
-		b.List = append(b.List, nil)
-		copy(b.List[n+1:], b.List[n:])
-		b.List[n] = stmt
+		insertAfterPrologue(fl.Body, &ast.ExpressionStatement{Expression: &ast.Identifier{Name: "arguments", Idx: fl.Body.LeftBrace}})
 	}
 }
 

@@ -133,7 +133,13 @@ func instrumentBlock(body *ast.BlockStatement) {
 	if body == nil {
 		return
 	}
-	n := 0 // directive prologue ("use strict" must stay first)
+	insertAfterPrologue(body, &ast.ExpressionStatement{Expression: stackCheckCall(body.LeftBrace)})
+}
+
+// insertAfterPrologue inserts stmt into body after its directive prologue
+// ("use strict" must stay first).
+func insertAfterPrologue(body *ast.BlockStatement, stmt ast.Statement) {
+	n := 0
 	for n < len(body.List) {
 		es, ok := body.List[n].(*ast.ExpressionStatement)
 		if !ok {
@@ -144,7 +150,6 @@ func instrumentBlock(body *ast.BlockStatement) {
 		}
 		n++
 	}
-	stmt := &ast.ExpressionStatement{Expression: stackCheckCall(body.LeftBrace)}
 	body.List = append(body.List, nil)
 	copy(body.List[n+1:], body.List[n:])
 	body.List[n] = stmt
