@@ -294,13 +294,23 @@ func identPart(s string, i int) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// skipSpaceBack returns the offset just after the last non-space byte
-// before off (comments are not skipped).
+// skipSpaceBack returns the offset just after the last byte before off
+// that is neither white space nor inside a block comment (line comments
+// are not recognised going backwards).
 func skipSpaceBack(s string, off int) int {
-	for off > 0 && isSpace(s[off-1]) {
-		off--
+	for {
+		for off > 0 && isSpace(s[off-1]) {
+			off--
+		}
+		if off < 2 || s[off-2:off] != "*/" {
+			return off
+		}
+		i := strings.LastIndex(s[:off-2], "/*")
+		if i < 0 {
+			return off
+		}
+		off = i
 	}
-	return off
 }
 
 func isSpace(c byte) bool {
@@ -555,24 +565,39 @@ func (l *lowering) forAwait(fo *ast.ForOfStatement, stack []ast.Node) error {
 	}
 	// `of` ends just before the source expression (and any parentheses around it).
 	src := int(fo.Source.Idx0()) - 1
-	p := src
-	for p > open && (isSpace(s[p-1]) || s[p-1] == '(') {
-		p--
+	p := skipSpaceBack(s, src)
+	for p > open && s[p-1] == '(' {
+		p = skipSpaceBack(s, p-1)
 	}
 	if p < open+3 || s[p-2:p] != "of" || identPart(s, p-3) {
 		return l.errorAt(forAt, "unsupported for await statement (comment inside its head?)")
 	}
 	head := strings.TrimSpace(s[open+1 : p-2])
-	// The head's `)` is the last one before the body.
+	// The head's `)` is the last `)` between the end of SRC (whose closing
+	// parentheses goja's positions leave out) and the body, comments and
+	// white space aside.
 	body := int(fo.Body.Idx0()) - 1
-	q := body
-	for q > p && (isSpace(s[q-1]) || s[q-1] == '(') {
-		q--
+	closeParen := -1
+	for q := int(fo.Source.Idx1()) - 1; q < body; q++ {
+		q = skipSpace(s, q)
+		if q >= body || s[q] != ')' {
+			break
+		}
+		closeParen = q
 	}
-	if q <= p || s[q-1] != ')' {
-		return l.errorAt(forAt, "unsupported for await statement (comment after its head?)")
+	if closeParen < 0 || skipSpace(s, closeParen+1) < body {
+		// Some end positions are off by more than parentheses: go back
+		// from the body instead (over white space, block comments and the
+		// body's own opening parentheses).
+		q := skipSpaceBack(s, body)
+		for q > p && s[q-1] == '(' {
+			q = skipSpaceBack(s, q-1)
+		}
+		if q <= p || s[q-1] != ')' {
+			return l.errorAt(forAt, "unsupported for await statement (cannot find the end of its head)")
+		}
+		closeParen = q - 1
 	}
-	closeParen := q - 1
 	P := l.helpers
 	assign := head + "=" + P + "r.value;"
 	if _, isExpr := fo.Into.(*ast.ForIntoExpression); isExpr {

@@ -57,8 +57,10 @@ func TestForAwait(t *testing.T) {
 		"labels and continue":                    {`done((async () => { let s = ''; outer: for await (const a of [1, 2, 3]) { for await (const b of ['x', 'y']) { if (a === 2) continue outer; if (b === 'y') break; s += a + b } } return s })())`, "1x3x"},
 		"nested and parenthesised":               {`done((async () => { let s = ''; for await (const a of ([1, 2])) for await (const b of (asyncIterable(['p', 'q']))) s += a + b; return s })())`, "1p1q2p2q"},
 		"non-block body with semicolon and else": {`done((async () => { let s = ''; if (true) for await (const x of [1, 2]) s += (x); else s = 'no'; return s })())`, "12"},
-		"in async method":                        {`const o = { async m() { let n = 0; for await (const x of [1, 2, 3]) n += x; return n } }; done(o.m())`, "6"},
-		"readable from sync body":                {`done((async () => { let n = 0; for await (const x of new Set([4, 5])) n += x; return n })())`, "9"},
+		"comments around the head": {`done((async () => { let s = ''; for /* a */ await /* b */ ( /* c */ const x /* d */ of /* e */ ([1, 2]) /* f ) */ ) // g )
+			{ s += x } return s })())`, "12"},
+		"in async method":         {`const o = { async m() { let n = 0; for await (const x of [1, 2, 3]) n += x; return n } }; done(o.m())`, "6"},
+		"readable from sync body": {`done((async () => { let n = 0; for await (const x of new Set([4, 5])) n += x; return n })())`, "9"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			require.Equal(t, tc.want, runScript(t, asyncPrelude+tc.src))
