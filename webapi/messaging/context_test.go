@@ -147,12 +147,16 @@ func TestTasksOfAnEndedRequestAreDropped(t *testing.T) {
 		g.port2.onmessage = (e) => log.push(e.data);
 	`).Err)
 	a := newCtx(e, "A")
-	// The delivery task is queued behind the end of the request.
-	e.R.Submit(a, func() {
-		_, err := e.R.VM().RunString(`g.port1.postMessage("late")`)
-		assert.NoError(t, err)
+	// The delivery task is queued behind the end of the request: both are
+	// submitted from one loop task, so the post runs (and queues its
+	// delivery) only after the end is queued.
+	e.Do(func() {
+		e.R.Submit(a, func() {
+			_, err := e.R.VM().RunString(`g.port1.postMessage("late")`)
+			assert.NoError(t, err)
+		})
+		e.R.Submit(nil, a.End)
 	})
-	e.R.Submit(nil, a.End)
 	b := newCtx(e, "B")
 	runIn(t, e, b, `g.port1.postMessage("next")`)
 	eventually(t, e, `log.length === 1`)
