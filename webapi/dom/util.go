@@ -2,7 +2,6 @@ package dom
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/dop251/goja"
 
@@ -20,26 +19,12 @@ func toDOMString(r *realm.Realm, v goja.Value) string {
 
 // requireArgs throws the WebIDL TypeError for a missing required argument.
 func requireArgs(r *realm.Realm, call goja.FunctionCall, n int, iface, method string) {
-	if len(call.Arguments) >= n {
-		return
-	}
-	panic(r.NewTypeError("Failed to execute '" + method + "' on '" + iface + "': " + argsMessage(n, len(call.Arguments))))
+	r.RequireArgs(len(call.Arguments), n, iface, method)
 }
 
 // requireCtorArgs is requireArgs for constructors.
 func requireCtorArgs(r *realm.Realm, call goja.ConstructorCall, n int, iface string) {
-	if len(call.Arguments) >= n {
-		return
-	}
-	panic(r.NewTypeError("Failed to construct '" + iface + "': " + argsMessage(n, len(call.Arguments))))
-}
-
-func argsMessage(want, got int) string {
-	s := "s"
-	if want == 1 {
-		s = ""
-	}
-	return strconv.Itoa(want) + " argument" + s + " required, but only " + strconv.Itoa(got) + " present."
+	r.RequireArgs(len(call.Arguments), n, iface, "")
 }
 
 // dictionary returns v as a WebIDL dictionary object: nil for undefined and

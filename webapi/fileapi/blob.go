@@ -198,7 +198,7 @@ func convertPart(r *realm.Realm, v goja.Value) blobPart {
 			return blobPart{data: p}
 		}
 	}
-	return blobPart{str: toJSString(r, v), isStr: true}
+	return blobPart{str: r.ToJSString(v), isStr: true}
 }
 
 // assemble implements "process blob parts": the bytes of every part in
@@ -442,7 +442,7 @@ func installFile(s *state) *realm.Class {
 	var c *realm.Class
 	c = r.NewClassExact("File", 2, func(call goja.ConstructorCall) *goja.Object {
 		const where = "Failed to construct 'File'"
-		requireArgs(r, len(call.Arguments), 2, "File", "")
+		r.RequireArgs(len(call.Arguments), 2, "File", "")
 		parts := s.readParts(call.Argument(0), where)
 		name := toUSV(r, call.Argument(1))
 		dict := dictionary(r, call.Argument(2), where, "FilePropertyBag")

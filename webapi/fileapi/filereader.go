@@ -69,7 +69,7 @@ func makeFileReaderClass(r *realm.Realm, s *readerState) *realm.Class {
 	read := func(name string, kind readKind, length int) {
 		c.Method(name, length, func(call goja.FunctionCall) goja.Value {
 			f := realm.ThisBound[*FileReader](r, call, "FileReader")
-			requireArgs(r, len(call.Arguments), 1, "FileReader", name)
+			r.RequireArgs(len(call.Arguments), 1, "FileReader", name)
 			data, typ, ok := BlobFrom(call.Argument(0))
 			if !ok {
 				panic(r.NewTypeError("Failed to execute '" + name + "' on 'FileReader': parameter 1 is not of type 'Blob'."))
@@ -77,7 +77,7 @@ func makeFileReaderClass(r *realm.Realm, s *readerState) *realm.Class {
 			label, hasLabel := "", false
 			if kind == readText {
 				if v := call.Argument(1); !goja.IsUndefined(v) {
-					label, hasLabel = toJSString(r, v).String(), true
+					label, hasLabel = r.ToJSString(v).String(), true
 				}
 			}
 			f.start(r, s, name, data, typ, kind, label, hasLabel)

@@ -106,7 +106,7 @@ func (s *state) fileValue(v goja.Value, filename *string) *goja.Object {
 // converted to a USVString.
 func (s *state) readEntry(call goja.FunctionCall, method string) formEntry {
 	r := s.r
-	requireArgs(r, len(call.Arguments), 2, "FormData", method)
+	r.RequireArgs(len(call.Arguments), 2, "FormData", method)
 	value := call.Argument(1)
 	_, isBlob := realm.Unwrap[blobObject](value)
 	if len(call.Arguments) >= 3 && !isBlob {
@@ -154,7 +154,7 @@ func installFormData(s *state) *realm.Class {
 	})
 	c.Method("delete", 1, func(call goja.FunctionCall) goja.Value {
 		fd := this(call)
-		requireArgs(r, len(call.Arguments), 1, "FormData", "delete")
+		r.RequireArgs(len(call.Arguments), 1, "FormData", "delete")
 		name := toUSV(r, call.Argument(0))
 		kept := fd.list[:0]
 		for _, e := range fd.list {
@@ -168,7 +168,7 @@ func installFormData(s *state) *realm.Class {
 	})
 	c.Method("get", 1, func(call goja.FunctionCall) goja.Value {
 		fd := this(call)
-		requireArgs(r, len(call.Arguments), 1, "FormData", "get")
+		r.RequireArgs(len(call.Arguments), 1, "FormData", "get")
 		name := toUSV(r, call.Argument(0))
 		for _, e := range fd.list {
 			if e.name == name {
@@ -179,7 +179,7 @@ func installFormData(s *state) *realm.Class {
 	})
 	c.Method("getAll", 1, func(call goja.FunctionCall) goja.Value {
 		fd := this(call)
-		requireArgs(r, len(call.Arguments), 1, "FormData", "getAll")
+		r.RequireArgs(len(call.Arguments), 1, "FormData", "getAll")
 		name := toUSV(r, call.Argument(0))
 		var vals []goja.Value
 		for _, e := range fd.list {
@@ -191,7 +191,7 @@ func installFormData(s *state) *realm.Class {
 	})
 	c.Method("has", 1, func(call goja.FunctionCall) goja.Value {
 		fd := this(call)
-		requireArgs(r, len(call.Arguments), 1, "FormData", "has")
+		r.RequireArgs(len(call.Arguments), 1, "FormData", "has")
 		name := toUSV(r, call.Argument(0))
 		for _, e := range fd.list {
 			if e.name == name {
@@ -256,7 +256,7 @@ func installFormData(s *state) *realm.Class {
 	})
 	c.Method("forEach", 1, func(call goja.FunctionCall) goja.Value {
 		fd := this(call)
-		requireArgs(r, len(call.Arguments), 1, "FormData", "forEach")
+		r.RequireArgs(len(call.Arguments), 1, "FormData", "forEach")
 		fn, ok := goja.AssertFunction(call.Argument(0))
 		if !ok {
 			panic(r.NewTypeError("Failed to execute 'forEach' on 'FormData': The callback provided as parameter 1 is not a function."))

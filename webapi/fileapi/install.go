@@ -25,7 +25,6 @@ package fileapi
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/dop251/goja"
 
@@ -68,33 +67,10 @@ func getState(r *realm.Realm) *state {
 	return s
 }
 
-// toJSString applies ECMAScript ToString (an object's toString/valueOf may
-// run and throw; a Symbol throws a TypeError). Call it from a native.
-func toJSString(r *realm.Realm, v goja.Value) goja.String {
-	if v == nil {
-		return goja.StringFromUTF16([]uint16{'u', 'n', 'd', 'e', 'f', 'i', 'n', 'e', 'd'})
-	}
-	if o, ok := v.(*goja.Object); ok {
-		v = o.ToString() // ToPrimitive with hint string
-	}
-	switch x := v.(type) {
-	case goja.String:
-		return x
-	case *goja.Symbol:
-		panic(r.NewTypeError("Cannot convert a Symbol value to a string"))
-	}
-	// Numbers, booleans, null, undefined and BigInts: their String() is
-	// the ECMAScript ToString result.
-	if s, ok := r.VM().ToValue(v.String()).(goja.String); ok {
-		return s
-	}
-	return goja.StringFromUTF16(nil)
-}
-
 // toUSV converts v to a USVString (ToString, then unpaired surrogates become
 // U+FFFD, which goja's String does) as a Go string.
 func toUSV(r *realm.Realm, v goja.Value) string {
-	return toJSString(r, v).String()
+	return r.ToJSString(v).String()
 }
 
 // toLongLong is WebIDL's conversion to long long (no [Clamp] or
@@ -129,23 +105,6 @@ func toClampedLongLong(v goja.Value) int64 {
 	const limit = 1<<53 - 1
 	x = math.Max(-limit, math.Min(limit, x))
 	return int64(math.RoundToEven(x))
-}
-
-// requireArgs throws WebIDL's TypeError for a missing required argument.
-func requireArgs(r *realm.Realm, got, want int, iface, method string) {
-	if got >= want {
-		return
-	}
-	where := "Failed to execute '" + method + "' on '" + iface + "'"
-	if method == "" {
-		where = "Failed to construct '" + iface + "'"
-	}
-	s := "s"
-	if want == 1 {
-		s = ""
-	}
-	panic(r.NewTypeError(where + ": " + strconv.Itoa(want) + " argument" + s +
-		" required, but only " + strconv.Itoa(got) + " present."))
 }
 
 // dictionary returns v as a WebIDL dictionary: nil for undefined and null

@@ -83,8 +83,8 @@ func installProgressEvent(r *realm.Realm) *realm.Class {
 		return realm.This[*ProgressEvent](r, call, "ProgressEvent")
 	}
 	c = r.NewClassExact("ProgressEvent", 1, func(call goja.ConstructorCall) *goja.Object {
-		requireArgs(r, len(call.Arguments), 1, "ProgressEvent", "")
-		typ := toJSString(r, call.Argument(0)).String()
+		r.RequireArgs(len(call.Arguments), 1, "ProgressEvent", "")
+		typ := r.ToJSString(call.Argument(0)).String()
 		dict := dictionary(r, call.Argument(1), "Failed to construct 'ProgressEvent'", "ProgressEventInit")
 		// Members in WebIDL order: the inherited EventInit ones first, each
 		// dictionary's in lexicographic order.

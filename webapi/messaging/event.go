@@ -50,28 +50,10 @@ func (e *MessageEvent) Data() goja.Value { return e.data }
 // Ports returns the MessagePort objects of the ports attribute.
 func (e *MessageEvent) Ports() []*goja.Object { return e.portList }
 
-// toJSString applies ECMAScript ToString keeping the exact UTF-16 string
-// (DOMString); a Symbol throws a TypeError.
-func toJSString(r *realm.Realm, v goja.Value) goja.Value {
-	if v == nil {
-		v = goja.Undefined()
-	}
-	if o, ok := v.(*goja.Object); ok {
-		v = o.ToString() // ToPrimitive with hint string
-	}
-	switch x := v.(type) {
-	case goja.String:
-		return x
-	case *goja.Symbol:
-		panic(r.NewTypeError("Cannot convert a Symbol value to a string"))
-	}
-	return r.VM().ToValue(v.String())
-}
-
 // toUSVString converts v to a USVString: lone surrogates become U+FFFD
 // (which goja's String does).
 func toUSVString(r *realm.Realm, v goja.Value) goja.Value {
-	return r.VM().ToValue(toJSString(r, v).String())
+	return r.VM().ToValue(r.ToJSString(v).String())
 }
 
 // toPorts converts v to a sequence<MessagePort>.
@@ -110,8 +92,8 @@ func installMessageEvent(s *state) *realm.Class {
 	var c *realm.Class
 	c = r.NewClassExact("MessageEvent", 1, func(call goja.ConstructorCall) *goja.Object {
 		const w = "Failed to construct 'MessageEvent'"
-		requireArgs(r, len(call.Arguments), 1, "MessageEvent", "")
-		typ := toJSString(r, call.Argument(0)).String()
+		r.RequireArgs(len(call.Arguments), 1, "MessageEvent", "")
+		typ := r.ToJSString(call.Argument(0)).String()
 		var dict *goja.Object
 		switch d := call.Argument(1).(type) {
 		case *goja.Object:
@@ -134,7 +116,7 @@ func installMessageEvent(s *state) *realm.Class {
 				e.data = v
 			}
 			if v := get("lastEventId"); !isUndefined(v) {
-				e.lastEventID = toJSString(r, v)
+				e.lastEventID = r.ToJSString(v)
 			}
 			if v := get("origin"); !isUndefined(v) {
 				e.origin = toUSVString(r, v)
@@ -185,8 +167,8 @@ func installMessageEvent(s *state) *realm.Class {
 	c.Method("initMessageEvent", 1, func(call goja.FunctionCall) goja.Value {
 		const w = "Failed to execute 'initMessageEvent' on 'MessageEvent'"
 		e := this(call)
-		requireArgs(r, len(call.Arguments), 1, "MessageEvent", "initMessageEvent")
-		typ := toJSString(r, call.Argument(0)).String()
+		r.RequireArgs(len(call.Arguments), 1, "MessageEvent", "initMessageEvent")
+		typ := r.ToJSString(call.Argument(0)).String()
 		bubbles := call.Argument(1).ToBoolean()
 		cancelable := call.Argument(2).ToBoolean()
 		var data, origin, lastEventID goja.Value
@@ -197,7 +179,7 @@ func installMessageEvent(s *state) *realm.Class {
 			origin = toUSVString(r, v)
 		}
 		if v := call.Argument(5); !isUndefined(v) {
-			lastEventID = toJSString(r, v)
+			lastEventID = r.ToJSString(v)
 		}
 		source := toSource(r, call.Argument(6), w+": parameter 7")
 		var ports []*goja.Object

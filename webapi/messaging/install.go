@@ -1,8 +1,6 @@
 package messaging
 
 import (
-	"strconv"
-
 	"github.com/dop251/goja"
 
 	"github.com/workerhost/workerhost/internal/realm"
@@ -86,26 +84,4 @@ func (s *state) microtask(fn func()) {
 	if _, err := s.later(goja.Undefined(), f); err != nil {
 		panic(err)
 	}
-}
-
-// requireArgs throws the WebIDL TypeError for a missing required argument
-// (method "" for a constructor).
-func requireArgs(r *realm.Realm, got, want int, iface, method string) {
-	if got >= want {
-		return
-	}
-	s := "s"
-	if want == 1 {
-		s = ""
-	}
-	panic(r.NewTypeError(where(iface, method) + ": " + strconv.Itoa(want) + " argument" + s +
-		" required, but only " + strconv.Itoa(got) + " present."))
-}
-
-// where is the prefix of WebIDL error messages.
-func where(iface, method string) string {
-	if method == "" {
-		return "Failed to construct '" + iface + "'"
-	}
-	return "Failed to execute '" + method + "' on '" + iface + "'"
 }

@@ -459,7 +459,7 @@ func installPort(s *state) *realm.Class {
 	c := r.NewClass("MessagePort", 0, nil, dom.EventTargetClass(r))
 	c.Method("postMessage", 1, func(call goja.FunctionCall) goja.Value {
 		p := thisPort(s, call)
-		requireArgs(r, len(call.Arguments), 1, "MessagePort", "postMessage")
+		r.RequireArgs(len(call.Arguments), 1, "MessagePort", "postMessage")
 		s.postMessage(p, call.Argument(0), s.transferArg(call.Argument(1)))
 		return goja.Undefined()
 	})
