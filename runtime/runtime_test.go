@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -21,31 +20,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workerhost/workerhost/fetch"
+	"github.com/workerhost/workerhost/internal/jstest"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/runtime"
 	"github.com/workerhost/workerhost/runtime/runtimetest"
 )
 
-// logBuf collects log output for assertions.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func quietLogger() (*slog.Logger, *logBuf) {
-	lb := &logBuf{}
+// quietLogger returns a logger whose output is collected for assertions.
+func quietLogger() (*slog.Logger, *jstest.LogBuffer) {
+	lb := &jstest.LogBuffer{}
 	return slog.New(slog.NewTextHandler(lb, nil)), lb
 }
 

@@ -3,8 +3,10 @@
 package jstest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,4 +165,24 @@ func (e *Env) MustRun(src string) any {
 		e.t.Fatalf("jstest: script failed: %s\n%s", r.Err, src)
 	}
 	return r.Value
+}
+
+// LogBuffer collects log output (a slog handler's destination) for
+// assertions; safe for the loop goroutine and the test at once.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,10 +1,8 @@
 package dom_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,28 +14,10 @@ import (
 	"github.com/workerhost/workerhost/webapi/dom"
 )
 
-// syncBuffer is a log sink safe for the loop goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // newLogged starts an env whose realm logs into the returned buffer (the
 // realm takes slog.Default when it is created).
-func newLogged(t *testing.T) (*jstest.Env, *syncBuffer) {
-	buf := &syncBuffer{}
+func newLogged(t *testing.T) (*jstest.Env, *jstest.LogBuffer) {
+	buf := &jstest.LogBuffer{}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
 	e := jstest.New(t, dom.Install)

@@ -1,9 +1,7 @@
 package messaging_test
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -181,26 +179,8 @@ func TestHandlerAndListenerDetails(t *testing.T) {
 	assert.JSONEq(t, `[true,["handler 1","object 1","object 2","object 3","script 3 false"],null]`, got)
 }
 
-// syncBuffer is a log destination safe for the loop goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestListenerExceptionsAreReported(t *testing.T) {
-	buf := &syncBuffer{}
+	buf := &jstest.LogBuffer{}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
 	e := env(t)

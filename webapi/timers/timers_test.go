@@ -1,12 +1,10 @@
 package timers_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,28 +16,12 @@ import (
 	"github.com/workerhost/workerhost/webapi/timers"
 )
 
-// logBuffer captures what the realm logs. The realm takes slog.Default() when
-// it is created, so newEnv swaps the default logger around jstest.New.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func newEnv(t *testing.T) (*jstest.Env, *logBuffer) {
+// newEnv returns an environment and what its realm logs. The realm takes
+// slog.Default() when it is created, so newEnv swaps the default logger
+// around jstest.New.
+func newEnv(t *testing.T) (*jstest.Env, *jstest.LogBuffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &jstest.LogBuffer{}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(logs, nil)))
 	e := jstest.New(t, dom.Install, timers.Install)
