@@ -282,12 +282,7 @@ func echoContentEscaped(_ *server, w http.ResponseWriter, r *http.Request) {
 // after a delay before and after the header.
 func trickle(_ *server, w http.ResponseWriter, r *http.Request) {
 	q := queryOf(r)
-	delay, err := millis(q, "ms", "500")
-	if err != nil {
-		serverError(w, err)
-		return
-	}
-	count, err := strconv.Atoi(q.first("count", "50"))
+	delay, count, err := delayAndCount(q, "500")
 	if err != nil {
 		serverError(w, err)
 		return
@@ -300,6 +295,17 @@ func trickle(_ *server, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-type", "text/plain")
 	}
 	trickleBody(w, r, "TEST_TRICKLE\n", count, delay)
+}
+
+// delayAndCount reads the ms (default defMs) and count (default 50)
+// parameters of the slow-body handlers.
+func delayAndCount(q query, defMs string) (time.Duration, int, error) {
+	delay, err := millis(q, "ms", defMs)
+	if err != nil {
+		return 0, 0, err
+	}
+	count, err := strconv.Atoi(q.first("count", "50"))
+	return delay, count, err
 }
 
 // trickleBody sends the 200 header, then count copies of chunk, each
@@ -327,13 +333,7 @@ func trickleBody(w http.ResponseWriter, r *http.Request, chunk string, count int
 // ms apart, then a malformed chunk, which the client sees as a network
 // error in the middle of the body.
 func badChunkEncoding(_ *server, w http.ResponseWriter, r *http.Request) {
-	q := queryOf(r)
-	delay, err := millis(q, "ms", "1000")
-	if err != nil {
-		serverError(w, err)
-		return
-	}
-	count, err := strconv.Atoi(q.first("count", "50"))
+	delay, count, err := delayAndCount(queryOf(r), "1000")
 	if err != nil {
 		serverError(w, err)
 		return
