@@ -353,75 +353,20 @@ func placeholder(src string) string {
 	}
 }
 
-// hasAsyncGenerator reports whether prog defines an async generator. It
-// runs for every routine, so it does not allocate.
+// hasAsyncGenerator reports whether prog defines an async generator.
 func hasAsyncGenerator(prog *ast.Program, m marks) bool {
-	return hasAsyncGen(reflect.ValueOf(prog), m)
-}
-
-func hasAsyncGen(v reflect.Value, m marks) bool {
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		if v.IsNil() {
-			return false
+	found := false
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
+		if fl, ok := n.(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
+			found = true
 		}
-		if fl, ok := v.Interface().(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
-			return true
-		}
-		return hasAsyncGen(v.Elem(), m)
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			if hasAsyncGen(v.Index(i), m) {
-				return true
-			}
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for _, i := range nodeFields(t) {
-			if t.Field(i).Name != "DeclarationList" && hasAsyncGen(v.Field(i), m) {
-				return true
-			}
-		}
-	}
-	return false
+		return !found
+	})
+	return found
 }
 
 func isAsyncGenerator(fl *ast.FunctionLiteral, m marks) bool {
 	return fl.Generator && (fl.Async || m.asyncGen[int(fl.Function)-1])
-}
-
-// inspect calls f for every node under v in source order, with the stack
-// of its ancestors; f returns false to skip the node's children. The
-// declaration lists goja keeps beside the statements are not visited
-// (they share nodes with them).
-func inspect(v reflect.Value, stack []ast.Node, f func(ast.Node, []ast.Node) bool) {
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if v.Kind() == reflect.Pointer {
-			if n, ok := v.Interface().(ast.Node); ok {
-				if !f(n, stack) {
-					return
-				}
-				stack = append(stack, n)
-			}
-		}
-		inspect(v.Elem(), stack, f)
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			inspect(v.Index(i), stack, f)
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for _, i := range nodeFields(t) {
-			if t.Field(i).Name == "DeclarationList" {
-				continue
-			}
-			inspect(v.Field(i), stack, f)
-		}
-	}
 }
 
 func renameIdentifier(v reflect.Value, from, to unistring.String) {

@@ -3,7 +3,6 @@ package realm
 import (
 	"reflect"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -117,8 +116,23 @@ func InstrumentStackChecks(prog *ast.Program) {
 	if !stackGuardOK || prog == nil {
 		return
 	}
-	w := astWalker{seen: map[ast.Node]bool{}}
-	w.walk(reflect.ValueOf(prog))
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FunctionLiteral:
+			instrumentBlock(n.Body)
+		case *ast.ArrowFunctionLiteral:
+			if !callsAnything(n.Body) && !callsAnything(n.ParameterList) {
+				break
+			}
+			switch b := n.Body.(type) {
+			case *ast.BlockStatement:
+				instrumentBlock(b)
+			case *ast.ExpressionBody:
+				b.Expression = &ast.SequenceExpression{Sequence: []ast.Expression{stackCheckCall(b.Expression.Idx0()), b.Expression}}
+			}
+		}
+		return true
+	})
 }
 
 func stackCheckCall(at file.Idx) *ast.CallExpression {
@@ -155,91 +169,7 @@ func insertAfterPrologue(body *ast.BlockStatement, stmt ast.Statement) {
 	body.List[n] = stmt
 }
 
-// astWalker finds function literals anywhere in a goja AST by reflection, so
-// that no node type is missed (goja/ast has no visitor). Functions are
-// instrumented once even when the AST reaches them twice (declaration lists
-// share nodes with the statements).
-type astWalker struct {
-	seen map[ast.Node]bool
-}
-
-var (
-	astPkg       = reflect.TypeOf(ast.Program{}).PkgPath()
-	fieldsByType sync.Map // reflect.Type → []int
-)
-
-// nodeFields lists the fields of struct type t that may hold AST nodes.
-func nodeFields(t reflect.Type) []int {
-	if f, ok := fieldsByType.Load(t); ok {
-		return f.([]int)
-	}
-	var idx []int
-	for i := 0; i < t.NumField(); i++ {
-		if f := t.Field(i); f.IsExported() && mayHoldNodes(f.Type) {
-			idx = append(idx, i)
-		}
-	}
-	fieldsByType.Store(t, idx)
-	return idx
-}
-
-func mayHoldNodes(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Interface:
-		return t.PkgPath() == astPkg
-	case reflect.Pointer:
-		return t.Elem().Kind() == reflect.Struct && t.Elem().PkgPath() == astPkg
-	case reflect.Slice:
-		return mayHoldNodes(t.Elem())
-	case reflect.Struct:
-		return t.PkgPath() == astPkg
-	}
-	return false
-}
-
-func (w *astWalker) walk(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if v.Kind() == reflect.Pointer {
-			switch n := v.Interface().(type) {
-			case *ast.FunctionLiteral:
-				if w.seen[n] {
-					return
-				}
-				w.seen[n] = true
-				instrumentBlock(n.Body)
-			case *ast.ArrowFunctionLiteral:
-				if w.seen[n] {
-					return
-				}
-				w.seen[n] = true
-				if !callsAnything(reflect.ValueOf(n.Body)) && !callsAnything(reflect.ValueOf(n.ParameterList)) {
-					break
-				}
-				switch b := n.Body.(type) {
-				case *ast.BlockStatement:
-					instrumentBlock(b)
-				case *ast.ExpressionBody:
-					b.Expression = &ast.SequenceExpression{Sequence: []ast.Expression{stackCheckCall(b.Expression.Idx0()), b.Expression}}
-				}
-			}
-		}
-		w.walk(v.Elem())
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			w.walk(v.Index(i))
-		}
-	case reflect.Struct:
-		for _, i := range nodeFields(v.Type()) {
-			w.walk(v.Field(i))
-		}
-	}
-}
-
-// callsAnything reports whether the code under v, outside nested functions,
+// callsAnything reports whether the code under n, outside nested functions,
 // calls a function explicitly (call, new, tagged template, yield*). Arrow
 // functions that do not are left uninstrumented: alone they cannot recurse,
 // and most small callbacks (x => x.id, (a, b) => a - b) are such leaves. An
@@ -247,41 +177,23 @@ func (w *astWalker) walk(v reflect.Value) {
 // with defineProperty: get: () => o.x); goja's uncatchable limit stops that.
 // Functions and methods are always instrumented: the classic accidental
 // recursion, set name(v) { this.name = v }, calls nothing explicitly.
-func callsAnything(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
-		if v.IsNil() {
+func callsAnything(n ast.Node) bool {
+	found := false
+	inspect(reflect.ValueOf(n), nil, func(m ast.Node, _ []ast.Node) bool {
+		if found {
 			return false
 		}
-		if v.Kind() == reflect.Pointer {
-			switch n := v.Interface().(type) {
-			case *ast.CallExpression, *ast.NewExpression:
-				return true
-			case *ast.TemplateLiteral:
-				if n.Tag != nil {
-					return true
-				}
-			case *ast.YieldExpression:
-				if n.Delegate {
-					return true
-				}
-			case *ast.FunctionLiteral, *ast.ArrowFunctionLiteral:
-				return false
-			}
+		switch m := m.(type) {
+		case *ast.CallExpression, *ast.NewExpression:
+			found = true
+		case *ast.TemplateLiteral:
+			found = m.Tag != nil
+		case *ast.YieldExpression:
+			found = m.Delegate
+		case *ast.FunctionLiteral, *ast.ArrowFunctionLiteral:
+			return false
 		}
-		return callsAnything(v.Elem())
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			if callsAnything(v.Index(i)) {
-				return true
-			}
-		}
-	case reflect.Struct:
-		for _, i := range nodeFields(v.Type()) {
-			if callsAnything(v.Field(i)) {
-				return true
-			}
-		}
-	}
-	return false
+		return !found
+	})
+	return found
 }
