@@ -49,7 +49,9 @@ import (
 // that is renamed in the final AST), so scripts cannot see or replace them.
 //
 // Known differences from native async generators: the function is
-// constructible and its prototype chain is that of a plain function;
+// constructible; a class's async generator methods keep a plain method's
+// prototype chain, and an object literal's become function-valued
+// properties (`key: async function* ()`, which goja's parser accepts);
 // `super` and `new.target` cannot be used inside an async generator method
 // (goja reports a SyntaxError); Function.prototype.toString shows the
 // lowered text.
@@ -117,7 +119,9 @@ func ParseScript(name, src string) (*ast.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(marks.forAwait) == 0 && (!strings.Contains(src, "async") || !hasAsyncGenerator(prog, marks)) {
+	// (lowering for await adds no async generator)
+	asyncGen := strings.Contains(src, "async") && hasAsyncGenerator(prog)
+	if len(marks.forAwait) == 0 && !asyncGen {
 		arrowArguments(src, prog)
 		return prog, nil
 	}
@@ -130,7 +134,7 @@ func ParseScript(name, src string) (*ast.Program, error) {
 			return nil, err
 		}
 	}
-	if hasAsyncGenerator(prog, marks) {
+	if asyncGen {
 		if err := l.lowerAsyncGenerators(prog); err != nil {
 			return nil, err
 		}
@@ -183,18 +187,20 @@ func arrowArguments(src string, prog *ast.Program) {
 	}
 }
 
-// marks are the positions (byte offsets) parseBlanking blanked out.
+// marks are the places parseBlanking changed: the offsets of the `for` of
+// each for-await whose `await` it blanked.
 type marks struct {
-	forAwait map[int]bool // offset of `for` whose `await` was blanked
-	asyncGen map[int]bool // offset of `*` of an object-literal async generator method
+	forAwait map[int]bool
 }
 
 // parseBlanking parses src; where goja's parser stops at the `await` of
-// `for await` or at the `*` of an object-literal `async *method`, it
-// replaces the unsupported keyword with spaces, remembers the place and
-// parses again. Any other error is returned as is.
+// `for await`, it replaces the keyword with spaces, remembers the place
+// and parses again; where it stops at an object literal's `async *key()`
+// method, it rewrites the method as `key: async function* ()`, which goja
+// parses (and ParseScript then lowers like any async generator). Any other
+// error is returned as is. Line breaks are kept.
 func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
-	m := marks{forAwait: map[int]bool{}, asyncGen: map[int]bool{}}
+	m := marks{forAwait: map[int]bool{}}
 	text := src
 	for tries := 0; ; tries++ {
 		prog, err := parseFile(name, text)
@@ -235,8 +241,11 @@ func parseBlanking(name, src string) (*ast.Program, string, marks, error) {
 			if p < 5 || text[p-5:p] != "async" || identPart(text, p-6) {
 				return nil, "", m, err
 			}
-			m.asyncGen[off] = true
-			text = text[:p-5] + "     " + text[p:]
+			end, ok := propertyKeyEnd(text, skipSpace(text, off+1))
+			if !ok {
+				return nil, "", m, err
+			}
+			text = text[:p-5] + "     " + text[p:off] + " " + text[off+1:end] + ":async function*" + text[end:]
 		default:
 			return nil, "", m, err
 		}
@@ -263,6 +272,50 @@ func parseFile(name, src string) (prog *ast.Program, err error) {
 		}
 	}()
 	return parser.ParseFile(nil, name, src, 0)
+}
+
+// propertyKeyEnd returns the end of the property name starting at k (an
+// identifier, a number, a string or a computed [key]).
+func propertyKeyEnd(s string, k int) (int, bool) {
+	if k >= len(s) {
+		return 0, false
+	}
+	switch c := s[k]; {
+	case c == '"' || c == '\'' || c == '`':
+		for i := k + 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case c:
+				return i + 1, true
+			}
+		}
+		return 0, false
+	case c == '[':
+		depth := 0
+		for i := k; i < len(s); i++ {
+			switch s[i] {
+			case '[':
+				depth++
+			case ']':
+				if depth--; depth == 0 {
+					return i + 1, true
+				}
+			case '"', '\'', '`':
+				end, ok := propertyKeyEnd(s, i)
+				if !ok {
+					return 0, false
+				}
+				i = end - 1
+			}
+		}
+		return 0, false
+	}
+	i := k
+	for i < len(s) && (identPart(s, i) || s[i] == '.') {
+		i++
+	}
+	return i, i > k
 }
 
 func offsetOf(f *file.File, text string, pos file.Position) (int, bool) {
@@ -354,10 +407,10 @@ func placeholder(src string) string {
 }
 
 // hasAsyncGenerator reports whether prog defines an async generator.
-func hasAsyncGenerator(prog *ast.Program, m marks) bool {
+func hasAsyncGenerator(prog *ast.Program) bool {
 	found := false
 	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
-		if fl, ok := n.(*ast.FunctionLiteral); ok && isAsyncGenerator(fl, m) {
+		if fl, ok := n.(*ast.FunctionLiteral); ok && isAsyncGenerator(fl) {
 			found = true
 		}
 		return !found
@@ -365,8 +418,8 @@ func hasAsyncGenerator(prog *ast.Program, m marks) bool {
 	return found
 }
 
-func isAsyncGenerator(fl *ast.FunctionLiteral, m marks) bool {
-	return fl.Generator && (fl.Async || m.asyncGen[int(fl.Function)-1])
+func isAsyncGenerator(fl *ast.FunctionLiteral) bool {
+	return fl.Generator && fl.Async
 }
 
 func renameIdentifier(v reflect.Value, from, to unistring.String) {
@@ -599,7 +652,7 @@ func (l *lowering) lowerAsyncGenerators(prog *ast.Program) error {
 		depth := len(stack)
 		switch n := n.(type) {
 		case *ast.FunctionLiteral:
-			if isAsyncGenerator(n, l.marks) {
+			if isAsyncGenerator(n) {
 				err = l.asyncGenerator(n, stack)
 			}
 		case *ast.AwaitExpression:
@@ -644,7 +697,7 @@ func (l *lowering) argumentsOfAsyncGenerator(stack []ast.Node) bool {
 		case *ast.ArrowFunctionLiteral:
 			continue
 		case *ast.FunctionLiteral:
-			return isAsyncGenerator(n, l.marks)
+			return isAsyncGenerator(n)
 		case *ast.ClassStaticBlock, *ast.FieldDefinition:
 			return false
 		}
@@ -654,7 +707,7 @@ func (l *lowering) argumentsOfAsyncGenerator(stack []ast.Node) bool {
 
 func (l *lowering) inAsyncGenerator(stack []ast.Node) bool {
 	fl, ok := enclosingFunction(stack).(*ast.FunctionLiteral)
-	return ok && isAsyncGenerator(fl, l.marks)
+	return ok && isAsyncGenerator(fl)
 }
 
 func (l *lowering) asyncGenerator(fl *ast.FunctionLiteral, stack []ast.Node) error {

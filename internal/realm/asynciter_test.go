@@ -111,6 +111,9 @@ func TestAsyncGenerators(t *testing.T) {
 				Object.getPrototypeOf(d()) === AGP, typeof AIP[Symbol.asyncIterator], e.name, o.p.name, d.name, d.length].join()`, "true,true,[object AsyncGeneratorFunction],true,true,function,e,p,d,0"},
 		"arguments in arrows": {`async function* g() { const f = () => arguments[0] + arguments.length + this.k; yield f(); yield arguments[1]; const o = { arguments: 1 }; yield o.arguments }
 			done((async () => { const got = []; for await (const v of g.call({ k: 'K' }, 'A', 'B')) got.push(v); return got.join() })())`, "A2K,B,1"},
+		"object-literal methods": {`const k = 'c]d', o = { async *m() { yield await Promise.resolve(5) }, async *'a b'() { yield 'ab' }, async *[k + '"]']() { yield 'cd' }, async *7() { yield 7 } };
+			done((async () => { const got = []; for (const key of ['m', 'a b', 'c]d"]', '7']) for await (const v of o[key]()) got.push(v); return got.join() + ' ' + o.m.name + ' ' + (Object.getPrototypeOf(o.m) === Object.getPrototypeOf(async function* () {})) })())`, "5,ab,cd,7 m true"},
+		"object-literal method after a for await": {`done((async () => { let n = 0; for await (const x of [1]) n += x; const o = { async *m() { yield await n } }; for await (const v of o.m()) n += v; return n })())`, "2"},
 		"incompatible receiver": {`async function* g() {}
 			done(g().next.call({}))`, "rejected: TypeError: AsyncGenerator.prototype.next called on an incompatible receiver"},
 	} {
