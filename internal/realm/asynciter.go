@@ -70,8 +70,9 @@ var asyncIterProgram = sync.OnceValues(func() (*goja.Program, error) {
 // well-known symbol) and the hidden, lazily built helpers global.
 func (r *Realm) installAsyncIteration() {
 	vm := r.vm
+	r.asyncIterSym = goja.NewSymbol("Symbol.asyncIterator")
 	if sym, ok := vm.GlobalObject().Get("Symbol").(*goja.Object); ok && sym.Get("asyncIterator") == nil {
-		_ = sym.DefineDataProperty("asyncIterator", goja.NewSymbol("Symbol.asyncIterator"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		_ = sym.DefineDataProperty("asyncIterator", r.asyncIterSym, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
 	var helpers goja.Value
 	get := func(goja.FunctionCall) goja.Value {
@@ -104,8 +105,7 @@ func (r *Realm) AsyncIteratorPrototype() *goja.Object {
 		p := vm.NewObject()
 		iter := vm.ToValue(func(call goja.FunctionCall) goja.Value { return call.This }).(*goja.Object)
 		_ = iter.DefineDataProperty("name", vm.ToValue("[Symbol.asyncIterator]"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-		sym := vm.GlobalObject().Get("Symbol").(*goja.Object).Get("asyncIterator").(*goja.Symbol)
-		_ = p.DefineDataPropertySymbol(sym, iter, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = p.DefineDataPropertySymbol(r.asyncIterSym, iter, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		r.asyncIterProto = p
 	}
 	return r.asyncIterProto

@@ -181,4 +181,11 @@ func TestSymbolAsyncIterator(t *testing.T) {
 	v, err = r.VM().RunString(`Object.getOwnPropertyNames(globalThis).filter(n => /async/.test(n)).length`)
 	require.NoError(t, err)
 	require.Equal(t, int64(1), v.ToInteger(), "only the hidden, non-identifier global")
+	// A script replacing the Symbol global does not break what is built later.
+	_, err = r.VM().RunString(`globalThis.S = Symbol.asyncIterator; globalThis.Symbol = 1`)
+	require.NoError(t, err)
+	require.NoError(t, r.VM().Set("AIP", r.AsyncIteratorPrototype()))
+	v, err = r.VM().RunString(`const p = {}; AIP[S].call(p) === p`)
+	require.NoError(t, err)
+	require.Equal(t, true, v.Export())
 }

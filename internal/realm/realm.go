@@ -60,6 +60,7 @@ type Realm struct {
 
 	errCtors map[string]*goja.Object
 
+	asyncIterSym   *goja.Symbol // Symbol.asyncIterator (a script may replace the Symbol global)
 	asyncIterProto *goja.Object // %AsyncIteratorPrototype%, made on first use
 	rejections     []*goja.Promise
 
