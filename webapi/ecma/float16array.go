@@ -161,14 +161,22 @@ func Float16ArrayBytes(r *realm.Realm, v goja.Value) ([]byte, bool) {
 	if f == nil {
 		return nil, false
 	}
+	b, _, ok := f.view(v)
+	return b, ok
+}
+
+// view returns the bytes and the viewed buffer object of a Float16Array of
+// this realm (no bytes when the buffer is detached). It is also the realm's
+// view hook, which makes Float16Arrays BufferSources for host APIs.
+func (f *f16Realm) view(v goja.Value) ([]byte, *goja.Object, bool) {
 	a := f.of(v)
 	if a == nil {
-		return nil, false
+		return nil, nil, false
 	}
 	if a.detached() {
-		return []byte{}, true
+		return []byte{}, a.buf, true
 	}
-	return a.data(), true
+	return a.data(), a.buf, true
 }
 
 // Float16ArrayView returns what structuredClone needs to copy a
@@ -237,16 +245,7 @@ func (st *state) buildFloat16Array() *goja.Object {
 	}
 	st.f16 = f
 	f16Key.Set(st.r, f)
-	st.r.SetViewHook(func(o *goja.Object) ([]byte, *goja.Object, bool) {
-		a := f.of(o)
-		if a == nil {
-			return nil, nil, false
-		}
-		if a.detached() {
-			return []byte{}, a.buf, true
-		}
-		return a.data(), a.buf, true
-	})
+	st.r.SetViewHook(func(o *goja.Object) ([]byte, *goja.Object, bool) { return f.view(o) })
 	f.traps = st.f16Traps(f, in)
 
 	c := st.r.NewClass("Float16Array", 3, st.constructF16, nil)
