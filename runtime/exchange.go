@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dop251/goja"
@@ -184,7 +185,7 @@ func (rt *Routine) write(w http.ResponseWriter, req *http.Request, x *exchange, 
 				_ = p.Reader.Close()
 			}
 		case p.Reader != nil:
-			copyFlush(w, p.Reader)
+			copyBody(w, p.Reader, p.Script)
 			_ = p.Reader.Close()
 		case p.Bytes != nil:
 			_, _ = w.Write(p.Bytes)
@@ -194,24 +195,95 @@ func (rt *Routine) write(w http.ResponseWriter, req *http.Request, x *exchange, 
 	}
 }
 
-// copyFlush copies a streamed body to the client, flushing every chunk so
-// the client sees data as the script produces it.
-func copyFlush(w http.ResponseWriter, r io.Reader) {
+// bodyBufs holds the 32 KiB buffers streamed bodies are copied through.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// copyBody copies a streamed body to the client so that it sees data as it
+// is produced, without a flush (and its extra write) per chunk where the
+// source has more ready.
+//
+// A script's stream (script) is read one chunk per Read, each Read running
+// the script's pull, and every chunk is flushed: nothing is pulled ahead of
+// the client. A Go source (a subrequest's body passed through untouched) is
+// read one chunk ahead on another goroutine, and the writer flushes only
+// when the next chunk is not ready yet: a body that arrives at once (a
+// proxied file) goes out in full writes, one that trickles (server-sent
+// events) is flushed chunk by chunk.
+func copyBody(w http.ResponseWriter, r io.Reader, script bool) {
 	fl, _ := w.(http.Flusher)
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
+	if fl == nil || script {
+		bp := bodyBufs.Get().(*[]byte)
+		defer bodyBufs.Put(bp)
+		for {
+			n, err := r.Read(*bp)
+			if n > 0 {
+				if _, werr := w.Write((*bp)[:n]); werr != nil {
+					return
+				}
+				if fl != nil {
+					fl.Flush()
+				}
+			}
+			if err != nil {
 				return
 			}
-			if fl != nil {
-				fl.Flush()
+		}
+	}
+	type chunk struct {
+		buf *[]byte
+		n   int
+		err error
+	}
+	// Two buffers circulate: the reader fills one while the writer sends
+	// the other. Both channels hold both, so no send ever blocks and the
+	// reader can always finish after the writer has given up.
+	free := make(chan *[]byte, 2)
+	full := make(chan chunk, 2)
+	free <- bodyBufs.Get().(*[]byte)
+	free <- bodyBufs.Get().(*[]byte)
+	go func() {
+		for b := range free {
+			n, err := r.Read(*b)
+			full <- chunk{b, n, err}
+			if err != nil {
+				return
 			}
 		}
-		if err != nil {
+	}()
+	unflushed := false
+	for {
+		var c chunk
+		select {
+		case c = <-full:
+		default:
+			if unflushed {
+				fl.Flush()
+				unflushed = false
+			}
+			c = <-full
+		}
+		if c.n > 0 {
+			if _, err := w.Write((*c.buf)[:c.n]); err != nil {
+				// The reader may still be reading into the other buffer:
+				// it ends when the caller closes r; both buffers are left
+				// to the garbage collector.
+				close(free)
+				return
+			}
+			unflushed = true
+		}
+		if c.err != nil {
+			// The reader has returned: both buffers are ours again.
+			bodyBufs.Put(c.buf)
+			select {
+			case b := <-free:
+				bodyBufs.Put(b)
+			default:
+			}
+			close(free)
 			return
 		}
+		free <- c.buf
 	}
 }
 

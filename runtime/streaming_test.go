@@ -19,6 +19,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stretchr/testify/require"
 
+	"github.com/workerhost/workerhost/fetch"
 	"github.com/workerhost/workerhost/limits"
 	"github.com/workerhost/workerhost/runtime"
 )
@@ -238,4 +239,73 @@ func TestClientDisconnectMidStreamLeavesNothing(t *testing.T) {
 
 func limitsLong() limits.Limits {
 	return limits.Limits{CPUTime: 10 * time.Minute, WallTime: 10 * time.Minute}
+}
+
+// A subrequest's body passed through untouched is copied Go to Go, flushed
+// only when the next chunk is not ready: a trickling upstream must still
+// reach the client chunk by chunk, and a large one intact.
+func TestProxiedBodyIsFlushedWhenTheUpstreamPauses(t *testing.T) {
+	release := make(chan struct{})
+	big := strings.Repeat("0123456789abcdef", 64<<10) // 1 MiB
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big" {
+			_, _ = io.WriteString(w, big)
+			return
+		}
+		_, _ = io.WriteString(w, "first\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		_, _ = io.WriteString(w, "second\n")
+	}))
+	defer upstream.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	rt, err := runtime.New(`
+		addEventListener('fetch', (event) => {
+			event.respondWith((async () => {
+				const up = await fetch(UPSTREAM + new URL(event.request.url).pathname);
+				return new Response(up.body, { headers: { 'x-via': 'worker' } });
+			})());
+		});`, runtime.Options{Logger: discard(), Fetch: fetch.Config{AllowPrivate: true}, Install: func(vm *goja.Runtime) error {
+		return vm.Set("UPSTREAM", upstream.URL)
+	}})
+	require.NoError(t, err)
+	defer rt.Close()
+	srv := httptest.NewServer(rt)
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/trickle", nil)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, "worker", res.Header.Get("X-Via"))
+	br := bufio.NewReader(res.Body)
+	line, err := br.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "first\n", line, "the first chunk arrives while the upstream holds the second")
+	close(release)
+	rest, err := io.ReadAll(br)
+	require.NoError(t, err)
+	require.Equal(t, "second\n", string(rest))
+
+	for i := 0; i < 3; i++ {
+		res, err := http.Get(srv.URL + "/big")
+		require.NoError(t, err)
+		got, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, len(big), len(got))
+		require.True(t, string(got) == big, "the proxied body arrives intact")
+	}
 }

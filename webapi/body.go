@@ -283,6 +283,9 @@ type Payload struct {
 	Bytes  []byte
 	Reader io.ReadCloser // read it off the loop goroutine; Close when done
 	Length int64         // -1 when unknown
+	// Script is set when Reader pulls from a JS ReadableStream: each Read
+	// runs the script's pull on the loop, so a reader must not read ahead.
+	Script bool
 }
 
 // TakePayload moves the body out for Go to send (to a client or upstream).
@@ -315,7 +318,7 @@ func (b *Body) TakePayload(r *realm.Realm, ctx *realm.Context) (Payload, error) 
 		if streamHooks.locked(b.stream) {
 			return Payload{}, errors.New("the body's ReadableStream is locked to a reader")
 		}
-		return Payload{Reader: streamHooks.goReader(r, ctx, b.stream), Length: -1}, nil
+		return Payload{Reader: streamHooks.goReader(r, ctx, b.stream), Length: -1, Script: true}, nil
 	}
 	return Payload{Length: 0}, nil
 }
