@@ -13,13 +13,16 @@ import (
 // thread measures the task alone; the watchdog reads it from its own
 // goroutine by thread id.
 
-// threadNow returns the calling thread's id and its consumed CPU time.
-func threadNow() (tid int, cpu time.Duration, ok bool) {
+// threadID returns the calling thread's id (0: unknown).
+func threadID() int { return unix.Gettid() }
+
+// threadClock returns the calling thread's consumed CPU time.
+func threadClock() (time.Duration, bool) {
 	var ts unix.Timespec
 	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
-		return 0, 0, false
+		return 0, false
 	}
-	return unix.Gettid(), time.Duration(ts.Nano()), true
+	return time.Duration(ts.Nano()), true
 }
 
 // threadCPU reads another thread's consumed CPU time.

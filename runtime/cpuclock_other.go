@@ -6,6 +6,8 @@ import "time"
 
 // Without per-thread CPU clocks, tasks are charged their wall time.
 
-func threadNow() (tid int, cpu time.Duration, ok bool) { return 0, 0, false }
+func threadID() int { return 0 }
+
+func threadClock() (time.Duration, bool) { return 0, false }
 
 func threadCPU(int) (time.Duration, bool) { return 0, false }

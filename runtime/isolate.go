@@ -38,6 +38,8 @@ type isolate struct {
 	taskCPU0  atomic.Int64 // that thread's CPU clock at task start
 	taskWall0 atomic.Int64 // wall clock (UnixNano) at task start
 	budget    atomic.Int64 // CPU time the running task may use; 0: none
+	pinned    bool         // loop goroutine only: locked to its thread
+	tid       int          // loop goroutine only: that thread's id
 }
 
 func (rt *Routine) newIsolate() (*isolate, error) {
@@ -52,6 +54,7 @@ func (rt *Routine) newIsolate() (*isolate, error) {
 	iso.watchdog = time.AfterFunc(time.Hour, iso.fire)
 	iso.watchdog.Stop()
 	iso.unwatch = limits.WatchMemory(iso)
+	iso.r.Loop().SetIdle(iso.idle)
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
@@ -96,11 +99,10 @@ func (iso *isolate) init() (err error) {
 		}
 	}
 	r.SetInitializing(true)
-	goruntime.LockOSThread()
+	iso.pin()
 	iso.armInit()
 	_, runErr := vm.RunProgram(iso.rt.prog)
 	iso.disarm()
-	goruntime.UnlockOSThread()
 	r.SetInitializing(false)
 	if runErr != nil {
 		var ie *goja.InterruptedError
@@ -200,17 +202,39 @@ func (iso *isolate) TaskStart(ctx *realm.Context) {
 	if left <= 0 {
 		left = time.Microsecond
 	}
-	// Pin the loop goroutine to its thread for the task only: the thread's
-	// CPU clock then measures this task alone, while the loop still parks
-	// unpinned between tasks (a pinned goroutine makes every wake-up a
-	// thread hand-off, which measured at 2.4x the cost of a request).
-	goruntime.LockOSThread()
+	// Pin the loop goroutine to its thread while it runs tasks: the
+	// thread's CPU clock then measures each task alone. The pin holds
+	// across tasks that follow one another (one thread id for all) and is
+	// dropped when the loop goes idle (idle), so the loop parks unpinned (a
+	// pinned goroutine makes every wake-up a thread hand-off, which
+	// measured at 2.4x the cost of a request).
+	iso.pin()
 	iso.arm(left)
+}
+
+// pin locks the loop goroutine to its thread unless it is already.
+func (iso *isolate) pin() {
+	if iso.pinned {
+		return
+	}
+	goruntime.LockOSThread()
+	iso.pinned = true
+	iso.tid = threadID()
+}
+
+// idle is the loop's idle hook: it unpins the loop goroutine before it
+// parks.
+func (iso *isolate) idle() {
+	if iso.pinned {
+		iso.pinned = false
+		goruntime.UnlockOSThread()
+	}
 }
 
 func (iso *isolate) arm(d time.Duration) {
 	iso.taskSeq.Add(1)
-	tid, cpu, ok := threadNow()
+	tid := iso.tid
+	cpu, ok := threadClock()
 	if !ok {
 		tid = 0
 	}
@@ -222,11 +246,10 @@ func (iso *isolate) arm(d time.Duration) {
 }
 
 // taskUsed is the CPU time the running task has used, measured on the loop
-// goroutine at the task's end: the thread's CPU clock if the goroutine is
-// still on the thread it started on, else the wall time.
+// goroutine at the task's end (pinned to the thread it started on): the
+// thread's CPU clock, else the wall time.
 func (iso *isolate) taskUsed() time.Duration {
-	tid, cpu, ok := threadNow()
-	if ok && int64(tid) == iso.taskTid.Load() {
+	if cpu, ok := threadClock(); ok && iso.taskTid.Load() != 0 {
 		return cpu - time.Duration(iso.taskCPU0.Load())
 	}
 	return time.Duration(time.Now().UnixNano() - iso.taskWall0.Load())
@@ -239,7 +262,6 @@ func (iso *isolate) TaskEnd(ctx *realm.Context) {
 	}
 	used := iso.taskUsed()
 	iso.disarm()
-	goruntime.UnlockOSThread()
 	total := ctx.AddCPU(used)
 	if seq := iso.taskSeq.Load(); iso.memSeq.Load() == seq {
 		iso.memSeq.Store(0)

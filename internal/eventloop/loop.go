@@ -15,6 +15,7 @@ type Loop struct {
 	wake    chan struct{}
 	stopped bool
 	done    chan struct{}
+	idle    func()
 }
 
 // New returns a loop that is ready to accept tasks; call Run to start it.
@@ -40,6 +41,11 @@ func (l *Loop) Submit(fn func()) bool {
 	return true
 }
 
+// SetIdle sets fn to be called on the loop goroutine whenever the loop has
+// run out of tasks and is about to wait for more, and before Run returns. It
+// must be called before Run.
+func (l *Loop) SetIdle(fn func()) { l.idle = fn }
+
 // Run executes tasks until Stop is called and the queue is empty. It must be
 // called once, on the goroutine that owns the loop.
 func (l *Loop) Run() {
@@ -52,7 +58,18 @@ func (l *Loop) Run() {
 		l.mu.Unlock()
 		if len(batch) == 0 {
 			if stopped {
+				if l.idle != nil {
+					l.idle()
+				}
 				return
+			}
+			select {
+			case <-l.wake: // more work was submitted meanwhile (or a stale wake-up)
+				continue
+			default:
+			}
+			if l.idle != nil {
+				l.idle()
 			}
 			<-l.wake
 			continue
