@@ -133,3 +133,18 @@ func BenchmarkFirstUse(b *testing.B) {
 type fastReader struct{}
 
 func (fastReader) Read(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkGoStreamTakeBack makes a Go-fed stream and hands its source back
+// to Go untouched, as a proxy that returns a fetched body does.
+func BenchmarkGoStreamTakeBack(b *testing.B) {
+	e := newEnv(b)
+	e.Do(func() {
+		ctx := e.R.Current()
+		for b.Loop() {
+			s := streams.NewReadableFromReader(e.R, ctx, io.NopCloser(fastReader{}), streams.ReaderOptions{})
+			if _, ok := streams.TakeGoSource(s); !ok {
+				b.Fatal("not taken")
+			}
+		}
+	})
+}

@@ -326,6 +326,14 @@ func TakeGoSource(stream goja.Value) (io.ReadCloser, bool) {
 	if st == nil {
 		return nil, false
 	}
+	// An untouched stream (the common case: a fetched body handed straight
+	// back) is taken in one call, without building its JS machinery.
+	if tok, exc := st.tryCall(st.takeLazy, stream); exc == nil {
+		if g, ok := tok.Export().(*goSource); ok {
+			g.taken = true
+			return g.src, true
+		}
+	}
 	tok, exc := st.tryCall(st.goToken, stream)
 	if exc != nil {
 		return nil, false

@@ -160,8 +160,12 @@ func TestTakeGoSource(t *testing.T) {
 	  const c = makeBody();
 	  c.getReader().releaseLock();
 	  const ok = new ReadableStream();
-	  return [first, second, a.locked, take(b), take(c), take(ok), take(1)].join(',');`)
-	require.Equal(t, "true,false,true,false,true,false,false", got)
+	  // A stream taken before script touched it behaves as locked once it is.
+	  let lockedErr = '';
+	  try { a.getReader(); } catch (e) { lockedErr = e.constructor.name; }
+	  const cancelled = await a.cancel().then(() => 'resolved', (e) => e.constructor.name);
+	  return [first, second, a.locked, lockedErr, cancelled, take(b), take(c), take(ok), take(1)].join(',');`)
+	require.Equal(t, "true,false,true,TypeError,TypeError,false,true,false,false", got)
 	// The first source was handed over untouched and still open after the
 	// request ended; the caller owns it now.
 	require.Same(t, srcs[0], taken.(*patternReader))

@@ -50,6 +50,7 @@ type state struct {
 	deliver  goja.Callable
 	goToken  goja.Callable
 	takeGo   goja.Callable
+	takeLazy goja.Callable
 	fromB    goja.Callable
 	acquire  goja.Callable
 	read     goja.Callable
@@ -146,7 +147,7 @@ func (st *state) init() error {
 	}{
 		{"isReadableStream", &st.isRS}, {"isLocked", &st.isLocked}, {"isDisturbed", &st.isDist},
 		{"newGoStream", &st.newGo}, {"deliver", &st.deliver}, {"goToken", &st.goToken},
-		{"takeGo", &st.takeGo}, {"fromBytes", &st.fromB}, {"acquire", &st.acquire},
+		{"takeGo", &st.takeGo}, {"takeLazy", &st.takeLazy}, {"fromBytes", &st.fromB}, {"acquire", &st.acquire},
 		{"read", &st.read}, {"readAll", &st.readAll}, {"cancel", &st.cancel},
 		{"tee", &st.tee}, {"cancelStream", &st.cancelS},
 	} {

@@ -189,7 +189,38 @@ class RStream {
     this.controller = undefined;
     this.pub = undefined;
     this.go = undefined;
+    this.lazy = false;
   }
+}
+
+// LazyGo stands in for the RStream of a Go-fed byte stream until script
+// first touches the stream: most fetched bodies are only handed back to Go
+// (new Response(upstream.body)), and building the controller, its promises
+// and closures would cost more than the rest of such a request's JS.
+// takeGo on an untouched stream only marks it taken; any other use
+// materializes the real RStream (locked and disturbed if taken).
+class LazyGo {
+  constructor(token, pull, cancel) {
+    this.lazy = true;
+    this.token = token;
+    this.pull = pull;
+    this.cancel = cancel;
+    this.taken = false;
+    this.pub = undefined;
+  }
+}
+
+function materializeGo(lz) {
+  const pull = lz.pull, cancel = lz.cancel;
+  const s = createReadableByteStream(returnUndefined, () => pull(s.controller), (reason) => { cancel(reason); return RESOLVED; });
+  s.go = lz.token;
+  s.pub = lz.pub;
+  if (lz.taken) {
+    acquireReadableStreamDefaultReader(s);
+    s.disturbed = true;
+    readableByteStreamControllerClearAlgorithms(s.controller);
+  }
+  return s;
 }
 
 class RReader {
@@ -244,13 +275,18 @@ class RByteController {
   }
 }
 
-let rsOf, readerOf, byobReaderOf, rsDefaultControllerOf, rsByteControllerOf, byobRequestOf;
+let rsOf, rawRS, readerOf, byobReaderOf, rsDefaultControllerOf, rsByteControllerOf, byobRequestOf;
 let pubRS, pubDefaultReader, pubBYOBReader, pubDefaultController, pubByteController, pubBYOBRequest;
 
 class ReadableStream {
   #i;
   static {
-    rsOf = (o) => (isObject(o) && #i in o) ? o.#i : undefined;
+    rsOf = (o) => {
+      if (!isObject(o) || !(#i in o)) return undefined;
+      const s = o.#i;
+      return s.lazy ? (o.#i = materializeGo(s)) : s;
+    };
+    rawRS = (o) => (isObject(o) && #i in o) ? o.#i : undefined;
     pubRS = (s) => s.pub || new ReadableStream(INTERNAL, s);
   }
   constructor(underlyingSource = undefined, strategy = undefined) {
@@ -2941,16 +2977,22 @@ class ChunkReadRequest {
 }
 
 const api = {
-  isReadableStream(v) { return rsOf(v) !== undefined; },
-  isLocked(v) { const s = rsOf(v); return s !== undefined && isReadableStreamLocked(s); },
-  isDisturbed(v) { const s = rsOf(v); return s !== undefined && s.disturbed; },
+  isReadableStream(v) { return rawRS(v) !== undefined; },
+  isLocked(v) {
+    const s = rawRS(v);
+    if (s === undefined) return false;
+    return s.lazy ? s.taken : isReadableStreamLocked(s);
+  },
+  isDisturbed(v) {
+    const s = rawRS(v);
+    if (s === undefined) return false;
+    return s.lazy ? s.taken : s.disturbed;
+  },
   // A byte stream fed by Go: pull(c) asks Go for data; Go answers through
-  // deliver(). cancel(reason) is called once on cancellation.
+  // deliver(). cancel(reason) is called once on cancellation. The stream's
+  // machinery is built on first use (see LazyGo).
   newGoStream(token, pull, cancel) {
-    let s;
-    s = createReadableByteStream(returnUndefined, () => pull(s.controller), (reason) => { cancel(reason); return RESOLVED; });
-    s.go = token;
-    return pubRS(s);
+    return new ReadableStream(INTERNAL, new LazyGo(token, pull, cancel));
   },
   // deliver(c, ab, eof, err): enqueue ab (if any), then close (eof) or error
   // (err, a message for a TypeError). Ignored once the stream is not readable.
@@ -2965,7 +3007,19 @@ const api = {
       if (c.pendingPullIntos.length > 0 && stream.state === 'closed') readableByteStreamControllerRespond(c, 0);
     }
   },
-  goToken(v) { const s = rsOf(v); return s === undefined ? undefined : s.go; },
+  goToken(v) {
+    const s = rawRS(v);
+    if (s === undefined) return undefined;
+    return s.lazy ? s.token : s.go;
+  },
+  // takeLazy takes a Go-fed stream script has not touched and returns its
+  // token, or returns undefined (the stream is then left as it was).
+  takeLazy(v) {
+    const s = rawRS(v);
+    if (s === undefined || !s.lazy || s.taken) return undefined;
+    s.taken = true;
+    return s.token;
+  },
   // takeGo locks a Go-fed stream that nobody has read, for handing its
   // source back to Go. It reports whether it did.
   takeGo(v) {
