@@ -123,6 +123,7 @@ func ParseScript(name, src string) (*ast.Program, error) {
 	asyncGen := strings.Contains(src, "async") && hasAsyncGenerator(prog)
 	if len(marks.forAwait) == 0 && !asyncGen {
 		arrowArguments(src, prog)
+		lowerArrayForOf(src, prog)
 		return prog, nil
 	}
 	l := &lowering{name: name, src: text, marks: marks, helpers: placeholder(src)}
@@ -144,6 +145,7 @@ func ParseScript(name, src string) (*ast.Program, error) {
 	}
 	arrowArguments(l.src, prog)
 	renameIdentifier(reflect.ValueOf(prog), unistring.String(l.helpers), unistring.String(asyncHelpersName))
+	lowerArrayForOf(l.src, prog)
 	return prog, nil
 }
 

@@ -93,6 +93,7 @@ func New(opts Options) *Realm {
 	}
 	r.installStackGuard(n)
 	r.installAsyncIteration()
+	r.installArrayForOf()
 	r.bufferCtors() // capture the original constructors before any guard wraps them
 	vm.SetAsyncContextTracker(tracker{r})
 	vm.SetPromiseRejectionTracker(r.trackRejection)
