@@ -57,6 +57,7 @@ func TestArrayForOfLowering(t *testing.T) {
 		"var bindings are left alone":                        {`let s = ''; for (var x of [1, 2]) s += x; out = s + x`, "122", 0},
 		"hoisted declarations in the body are left alone":    {`let s = ''; for (const x of [1, 2]) { function g() { return x } s += g() } out = s`, "12", 0},
 		"generators and await":                               {`function* g(a) { for (const x of a) yield x * 2 } (async () => { let s = ''; for (const x of [1, 2]) s += await x; out = s + [...g([1, 2])].join() })()`, "122,4", 2},
+		"closures on both paths":                             {`const fs = []; for (const x of [1, 2]) fs.push(() => x); for (const x of new Set([3, 4])) fs.push(() => x); out = fs.map(f => f()).join()`, "1,2,3,4", 2},
 		"not iterable":                                       {`try { for (const x of 5); } catch (e) { out = e.name }`, "TypeError", 1},
 		"source evaluated once":                              {`let n = 0; const src = () => { n++; return [1, 2, 3] }; for (const x of src()); out = n`, "1", 1},
 	} {
@@ -101,4 +102,21 @@ func compileForBench(prog *ast.Program) (*goja.Program, error) { return goja.Com
 
 func assertFn(v goja.Value) (func(goja.Value, ...goja.Value) (goja.Value, error), bool) {
 	return goja.AssertFunction(v)
+}
+
+// A function in a lowered body is compiled twice but instrumented once.
+func TestArrayForOfInstrumentsSharedFunctionsOnce(t *testing.T) {
+	prog, err := ParseScript("test.js", "for (const x of [1]) { const f = () => g(x); }")
+	require.NoError(t, err)
+	InstrumentStackChecks(prog)
+	checks := 0
+	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
+		if c, ok := n.(*ast.CallExpression); ok {
+			if id, ok := c.Callee.(*ast.Identifier); ok && id.Name == stackGuardName {
+				checks++
+			}
+		}
+		return true
+	})
+	require.Equal(t, 2, checks, "the shared arrow function is visited through both loops, and has one check")
 }

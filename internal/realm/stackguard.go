@@ -116,7 +116,17 @@ func InstrumentStackChecks(prog *ast.Program) {
 	if !stackGuardOK || prog == nil {
 		return
 	}
+	// A lowered for-of shares its body between two loops (forof.go):
+	// each function is instrumented once.
+	seen := map[ast.Node]bool{}
 	inspect(reflect.ValueOf(prog), nil, func(n ast.Node, _ []ast.Node) bool {
+		switch n.(type) {
+		case *ast.FunctionLiteral, *ast.ArrowFunctionLiteral:
+			if seen[n] {
+				return false
+			}
+			seen[n] = true
+		}
 		switch n := n.(type) {
 		case *ast.FunctionLiteral:
 			instrumentBlock(n.Body)
